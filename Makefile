@@ -1,0 +1,45 @@
+# Parcours Friches — set-up, run and test on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+DSFR := node_modules/@gouvfr/dsfr/dist
+VENDOR := app/static/vendor
+
+.PHONY: setup run test test-postgres lint bench
+
+## setup: virtualenv + Python deps, npm deps, local copy of the front-end assets (idempotent)
+setup: $(VENV)/.installed node_modules/.installed $(VENDOR)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 est requis")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+# Only what pages use is copied from the 88 MB DSFR package (see docs/architecture.md).
+$(VENDOR)/.installed: node_modules/.installed Makefile
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/dsfr/utility/icons
+	cp $(DSFR)/dsfr.min.css $(DSFR)/dsfr.module.min.js $(DSFR)/dsfr.nomodule.min.js $(VENDOR)/dsfr/
+	cp $(DSFR)/utility/icons/icons.min.css $(VENDOR)/dsfr/utility/icons/
+	cp -r $(DSFR)/fonts $(DSFR)/icons $(DSFR)/favicon $(DSFR)/artwork $(VENDOR)/dsfr/
+	touch $@
+
+## run: serve the service on http://127.0.0.1:5000 with the embedded SQLite database
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## test: the whole suite (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set)
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .

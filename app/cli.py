@@ -1,0 +1,10 @@
+"""Command-line entry points (`flask --app app …`). Feature modules add their groups here."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    # --- feature commands (keep one line each) ---
+    pass

@@ -1,0 +1,68 @@
+"""Configuration from the environment. Development works with no variable set."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance_path / 'parcours-friches.sqlite'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver spelled out.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Build the configuration mapping. In production (``FLASK_ENV``/``APP_ENV`` = production),
+    ``SECRET_KEY`` is mandatory; elsewhere a random one is generated per process."""
+    production = os.environ.get("APP_ENV", os.environ.get("FLASK_ENV", "development")) == "production"
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise ConfigError("SECRET_KEY doit être défini en production.")
+        secret = secrets.token_hex(32)
+    return {
+        "ENV_NAME": "production" if production else "development",
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", 1)),
+        # Content folders (questionnaires, catalogs); overridable for tests and drafts.
+        "QUESTIONNAIRES_DIR": os.environ.get("QUESTIONNAIRES_DIR", str(ROOT / "questionnaires")),
+        "DATA_DIR": os.environ.get("DATA_DIR", str(ROOT / "data")),
+        # Public statistics.
+        "MONAVIS_URL": os.environ.get("MONAVIS_URL", ""),
+        "ANNUAL_BUDGET_EUR": float(os.environ.get("ANNUAL_BUDGET_EUR", 0) or 0),
+        # Publisher details for the legal pages (placeholders shown when empty).
+        "PUBLISHER_NAME": os.environ.get("PUBLISHER_NAME", ""),
+        "PUBLICATION_DIRECTOR": os.environ.get("PUBLICATION_DIRECTOR", ""),
+        "HOST_NAME": os.environ.get("HOST_NAME", ""),
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", ""),
+    }

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from flask import current_app, jsonify, render_template, request, url_for
+from sqlalchemy import text
+from werkzeug.routing import BuildError
+
+from app.extensions import db
+from app.pages import bp
+
+# Feature blueprints register entries here (label, endpoint); missing endpoints are skipped,
+# so the navigation never links to a page that does not exist yet.
+NAVIGATION = [
+    ("Accueil", "pages.accueil"),
+    ("Commencer un parcours", "sites.start"),
+    ("Statistiques", "stats.page"),
+    ("API", "api.docs"),
+]
+
+
+def _url(endpoint: str, **values) -> str | None:
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+@bp.app_context_processor
+def layout_helpers():
+    def main_navigation():
+        items = []
+        for label, endpoint in NAVIGATION:
+            url = _url(endpoint)
+            if url:
+                items.append({"label": label, "url": url, "current": request.endpoint == endpoint})
+        return items
+
+    def site_notices():
+        """Banners shown on every page (e.g. demonstration data). Providers are registered in
+        app.extensions['site_notices'] as callables returning a string or None."""
+        notices = []
+        for provider in current_app.extensions.get("site_notices", []):
+            try:
+                message = provider()
+            except Exception:  # a notice must never break a page
+                current_app.logger.exception("site notice provider failed")
+                message = None
+            if message:
+                notices.append(message)
+        return notices
+
+    return {"main_navigation": main_navigation, "site_notices": site_notices, "optional_url": _url}
+
+
+@bp.route("/")
+def accueil():
+    return render_template("pages/accueil.html", start_url=_url("sites.start"))
+
+
+@bp.route("/mentions-legales")
+def mentions_legales():
+    return render_template("pages/mentions_legales.html")
+
+
+@bp.route("/accessibilite")
+def accessibilite():
+    return render_template("pages/accessibilite.html")
+
+
+@bp.route("/donnees-personnelles")
+def donnees_personnelles():
+    return render_template("pages/donnees_personnelles.html")
+
+
+@bp.route("/gestion-des-cookies")
+def cookies():
+    return render_template("pages/cookies.html")
+
+
+@bp.route("/plan-du-site")
+def plan_du_site():
+    return render_template("pages/plan_du_site.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    """200 when the database answers, 503 otherwise. Used by the host's health checks."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        return jsonify(status="ok", database="ok")
+    except Exception as exc:  # any driver error means "not healthy"
+        current_app.logger.warning("healthz: database unavailable: %s", type(exc).__name__)
+        db.session.rollback()
+        return jsonify(status="erreur", database="indisponible"), 503
