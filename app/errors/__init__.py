@@ -50,7 +50,8 @@ def unexpected_error(error: Exception):
     from flask import current_app
 
     from app.extensions import db
+    from app.privacy import mask_tokens
 
-    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    current_app.logger.exception("unhandled error on %s %s", request.method, mask_tokens(request.path))
     db.session.rollback()
     return _respond(500)
