@@ -33,7 +33,7 @@ def get_commune(code: str) -> Commune | None:
 def search_communes(q: str, limit: int = 10) -> list[Commune]:
     """Autocomplete search by name, postal code or INSEE code; case- and accent-insensitive.
 
-    Ranking: exact postal/INSEE code, exact name, name prefix, word prefix, substring; former
+    Ranking: exact postal code, exact INSEE code, postal-code prefix, exact name, name prefix, word prefix, substring; former
     (delegated) commune names rank after current names; ties go to the larger population.
     """
     ds = get_dataset()
@@ -51,12 +51,12 @@ def search_communes(q: str, limit: int = 10) -> list[Commune]:
     compact = q.replace(" ", "")
     if compact.isdigit() or (len(compact) == 5 and compact[:2].upper() in ("2A", "2B")):
         compact = compact.upper()
-        if compact in ds.communes:
-            add(compact, (0, 0))
+        if compact in ds.communes:  # an INSEE code ranks after the same postal code
+            add(compact, (1, 0))
         for cp, codes in ds.by_postcode.items():
             if cp.startswith(compact):
                 for code in codes:
-                    add(code, (0 if cp == compact else 1, 1))
+                    add(code, (0 if cp == compact else 2, 0))
     else:
         nq = normalize(q)
         if not nq:
