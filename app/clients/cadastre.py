@@ -1,0 +1,53 @@
+"""API Carto — module cadastre (IGN): parcels under a point or a perimeter. No Flask import.
+
+``GET {base}/cadastre/parcelle?geom=<GeoJSON>&source_ign=PCI`` returns a FeatureCollection
+whose features carry ``properties.idu`` (14-character parcel id), ``contenance`` (m²),
+``section``, ``numero``, ``code_insee``, ``nom_com``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from .base import ECHEC, PARTIEL, SUCCES, ClientError, HttpClient, Result, as_dict, as_list
+
+DEFAULT_URL = "https://apicarto.ign.fr/api"
+MAX_PARCELS = 500
+
+
+class CadastreClient(HttpClient):
+    source = "API Carto cadastre"
+
+    def parcelles(self, geom: BaseGeometry) -> Result:
+        """Cadastral parcels intersecting ``geom`` (WGS84) and the sum of their areas (m²)."""
+        try:
+            data = self.get_json("cadastre/parcelle", {
+                "geom": json.dumps(mapping(geom), separators=(",", ":")),
+                "source_ign": "PCI",
+                "_limit": MAX_PARCELS,
+            })
+        except ClientError as exc:
+            return Result.failure(self.source, f"Parcelles cadastrales indisponibles : {exc}")
+        if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+            return Result.failure(self.source, "Parcelles cadastrales indisponibles : réponse de forme inattendue.")
+        parcels, missing_area = [], 0
+        for feat in as_list(data["features"]):
+            props = as_dict(as_dict(feat).get("properties"))
+            if not props.get("idu"):
+                continue
+            area = props.get("contenance")
+            if not isinstance(area, int | float) or isinstance(area, bool):
+                area, missing_area = None, missing_area + 1
+            parcels.append({"idu": props["idu"], "contenance": area, "section": props.get("section"),
+                            "numero": props.get("numero"), "code_insee": props.get("code_insee")})
+        donnees = {"parcelles": parcels,
+                   "surface_totale": sum(p["contenance"] or 0 for p in parcels) if parcels else None}
+        if not parcels:
+            return Result(self.source, ECHEC, donnees, "Aucune parcelle cadastrale trouvée à cet endroit.")
+        if missing_area or len(parcels) >= MAX_PARCELS:
+            return Result(self.source, PARTIEL, donnees,
+                          "Données cadastrales incomplètes : la surface totale est peut-être sous-estimée.")
+        return Result(self.source, SUCCES, donnees)
