@@ -29,6 +29,7 @@ $(VENDOR)/.installed: node_modules/.installed Makefile
 	cp $(DSFR)/dsfr.min.css $(DSFR)/dsfr.module.min.js $(DSFR)/dsfr.nomodule.min.js $(VENDOR)/dsfr/
 	cp $(DSFR)/utility/icons/icons.min.css $(VENDOR)/dsfr/utility/icons/
 	cp -r $(DSFR)/fonts $(DSFR)/icons $(DSFR)/favicon $(DSFR)/artwork $(VENDOR)/dsfr/
+	mkdir -p $(VENDOR)/leaflet && cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	touch $@
 
 ## run: serve the service on http://127.0.0.1:5000 with the embedded SQLite database

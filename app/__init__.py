@@ -65,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
+    app.cli.add_command(__import__("app.geo.cli", fromlist=["data_cli"]).data_cli)
     return app
 
 
@@ -76,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(errors_bp)
     app.register_blueprint(pages_bp)
     # --- feature blueprints (keep one line each) ---
+    app.register_blueprint(__import__("app.localisation", fromlist=["bp"]).bp)
 
 
 def _configure_logging(app: Flask) -> None:

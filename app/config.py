@@ -65,4 +65,16 @@ def from_environment(instance_path: Path) -> dict:
         "PUBLICATION_DIRECTOR": os.environ.get("PUBLICATION_DIRECTOR", ""),
         "HOST_NAME": os.environ.get("HOST_NAME", ""),
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", ""),
+        # Site location and enrichment (app.geo, app.clients, app.localisation).
+        "MAP_TILES_URL": os.environ.get("MAP_TILES_URL", ""),  # e.g. https://{s}.tile.example/{z}/{x}/{y}.png
+        "MAP_TILES_ATTRIBUTION": os.environ.get("MAP_TILES_ATTRIBUTION", ""),
+        "PERIMETER_MAX_BYTES": int(os.environ.get("PERIMETER_MAX_BYTES", 5 * 1024 * 1024)),
+        "ENRICHMENT_ENABLED": _bool("ENRICHMENT_ENABLED", True),
+        "ENRICHMENT_TIMEOUT": float(os.environ.get("ENRICHMENT_TIMEOUT", 3)),
+        "ENRICHMENT_RETRIES": int(os.environ.get("ENRICHMENT_RETRIES", 1)),
+        "ENRICHMENT_CACHE_TTL": int(os.environ.get("ENRICHMENT_CACHE_TTL", 86_400)),
+        "ENRICHMENT_DEADLINE": float(os.environ.get("ENRICHMENT_DEADLINE", 8)),
+        "API_ADRESSE_URL": os.environ.get("API_ADRESSE_URL", "https://api-adresse.data.gouv.fr"),
+        "API_CARTO_URL": os.environ.get("API_CARTO_URL", "https://apicarto.ign.fr/api"),
+        "GEORISQUES_URL": os.environ.get("GEORISQUES_URL", "https://www.georisques.gouv.fr/api/v1"),
     }

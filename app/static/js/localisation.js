@@ -1,0 +1,184 @@
+// Location page: progressive enhancement only. Without this file the form still works
+// (commune field, point coordinates, perimeter upload). No third-party request: the address
+// search goes through the service's own /localisation/adresses endpoint.
+(function () {
+  "use strict";
+  var form = document.getElementById("form-localisation");
+  if (!form || !window.fetch) { return; }
+
+  var lonInput = document.getElementById("lon");
+  var latInput = document.getElementById("lat");
+  var communeInput = document.getElementById("commune");
+  var perimeterInput = document.getElementById("perimetre");
+
+  function debounce(fn, ms) {
+    var timer;
+    return function () {
+      var args = arguments, self = this;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(self, args); }, ms);
+    };
+  }
+
+  // --- commune field: native datalist suggestions ------------------------------------------
+  if (communeInput) {
+    var datalist = document.createElement("datalist");
+    datalist.id = "communes-suggestions";
+    communeInput.setAttribute("list", datalist.id);
+    communeInput.parentNode.appendChild(datalist);
+    communeInput.addEventListener("input", debounce(function () {
+      var q = communeInput.value.trim();
+      if (q.length < 2 || /\(\w+\)$/.test(q)) { return; }
+      fetch(form.dataset.communesUrl + "?limit=8&q=" + encodeURIComponent(q), {headers: {Accept: "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : {communes: []}; })
+        .then(function (data) {
+          datalist.textContent = "";
+          data.communes.forEach(function (c) {
+            var opt = document.createElement("option");
+            opt.value = c.nom + " (" + c.code + ")";
+            opt.label = c.departement.nom + (c.codes_postaux.length ? " — " + c.codes_postaux.slice(0, 3).join(", ") : "");
+            datalist.appendChild(opt);
+          });
+        })
+        .catch(function () { /* the field still works as plain text */ });
+    }, 250));
+  }
+
+  // --- map ----------------------------------------------------------------------------------
+  var map = null, marker = null, vertices = [], draft = null, polygon = null, mode = "point";
+  var mapEl = document.getElementById("carte");
+  var closeBtn = document.getElementById("fermer-perimetre");
+
+  function setPoint(lat, lon, move) {
+    lonInput.value = lon.toFixed(6);
+    latInput.value = lat.toFixed(6);
+    if (!map) { return; }
+    if (marker) { marker.setLatLng([lat, lon]); } else { marker = L.marker([lat, lon]).addTo(map); }
+    if (move) { map.setView([lat, lon], 16); }
+  }
+
+  function clearPerimeter() {
+    vertices = [];
+    if (draft) { map.removeLayer(draft); draft = null; }
+    if (polygon) { map.removeLayer(polygon); polygon = null; }
+    perimeterInput.value = "";
+    closeBtn.disabled = true;
+  }
+
+  function closePerimeter() {
+    if (vertices.length < 3) { return; }
+    var ring = vertices.map(function (v) { return [Number(v.lng.toFixed(7)), Number(v.lat.toFixed(7))]; });
+    ring.push(ring[0]);
+    perimeterInput.value = JSON.stringify({type: "Polygon", coordinates: [ring]});
+    if (draft) { map.removeLayer(draft); draft = null; }
+    polygon = L.polygon(vertices).addTo(map);
+    vertices = [];
+    closeBtn.disabled = true;
+  }
+
+  function setMode(newMode) {
+    mode = newMode;
+    document.getElementById("mode-point").setAttribute("aria-pressed", String(mode === "point"));
+    document.getElementById("mode-perimetre").setAttribute("aria-pressed", String(mode === "perimetre"));
+  }
+
+  if (mapEl && window.L) {
+    document.getElementById("bloc-carte").hidden = false;
+    map = L.map(mapEl, {attributionControl: true}).setView([46.6, 2.4], 5);
+    if (mapEl.dataset.tilesUrl) {
+      L.tileLayer(mapEl.dataset.tilesUrl, {maxZoom: 19, attribution: mapEl.dataset.tilesAttribution || ""}).addTo(map);
+    }
+    if (mapEl.dataset.perimetre) {
+      try {
+        polygon = L.geoJSON(JSON.parse(mapEl.dataset.perimetre)).addTo(map);
+        map.fitBounds(polygon.getBounds());
+      } catch (e) { polygon = null; }
+    }
+    var lon0 = parseFloat(lonInput.value), lat0 = parseFloat(latInput.value);
+    if (!isNaN(lon0) && !isNaN(lat0)) { setPoint(lat0, lon0, !polygon); }
+
+    map.on("click", function (e) {
+      if (mode === "point") {
+        setPoint(e.latlng.lat, e.latlng.lng, false);
+        return;
+      }
+      if (polygon && vertices.length === 0) { clearPerimeter(); }
+      vertices.push(e.latlng);
+      if (draft) { draft.setLatLngs(vertices); } else { draft = L.polyline(vertices, {dashArray: "4 4"}).addTo(map); }
+      closeBtn.disabled = vertices.length < 3;
+    });
+    document.getElementById("mode-point").addEventListener("click", function () { setMode("point"); });
+    document.getElementById("mode-perimetre").addEventListener("click", function () { setMode("perimetre"); });
+    closeBtn.addEventListener("click", closePerimeter);
+    document.getElementById("effacer").addEventListener("click", function () {
+      clearPerimeter();
+      if (marker) { map.removeLayer(marker); marker = null; }
+      lonInput.value = ""; latInput.value = "";
+    });
+    [lonInput, latInput].forEach(function (input) {
+      input.addEventListener("change", function () {
+        var lon = parseFloat(lonInput.value.replace(",", ".")), lat = parseFloat(latInput.value.replace(",", "."));
+        if (!isNaN(lon) && !isNaN(lat)) { setPoint(lat, lon, true); }
+      });
+    });
+    form.addEventListener("submit", function () { if (vertices.length >= 3) { closePerimeter(); } });
+  }
+
+  // --- address search (combobox) ------------------------------------------------------------
+  var box = document.getElementById("recherche-adresse");
+  var input = document.getElementById("adresse");
+  var list = document.getElementById("adresse-suggestions");
+  var status = document.getElementById("adresse-statut");
+  if (!box || !input) { return; }
+  box.hidden = false;
+  var results = [], active = -1;
+
+  function render() {
+    list.textContent = "";
+    results.forEach(function (r, i) {
+      var li = document.createElement("li");
+      li.id = "adresse-option-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", String(i === active));
+      li.textContent = r.label;
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+      list.appendChild(li);
+    });
+    list.hidden = results.length === 0;
+    input.setAttribute("aria-expanded", String(results.length > 0));
+    if (active >= 0) { input.setAttribute("aria-activedescendant", "adresse-option-" + active); }
+    else { input.removeAttribute("aria-activedescendant"); }
+  }
+
+  function choose(i) {
+    var r = results[i];
+    if (!r) { return; }
+    input.value = r.label;
+    if (r.citycode) { communeInput.value = (r.city || r.label) + " (" + r.citycode + ")"; }
+    if (r.lon !== null && r.lat !== null && r.lon !== undefined) { setPoint(r.lat, r.lon, true); }
+    results = []; active = -1; render();
+    status.textContent = "Adresse retenue : " + r.label;
+  }
+
+  input.addEventListener("input", debounce(function () {
+    var q = input.value.trim();
+    if (q.length < 3) { results = []; render(); return; }
+    fetch(form.dataset.adressesUrl + "?q=" + encodeURIComponent(q), {headers: {Accept: "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : {resultats: [], source: null}; })
+      .then(function (data) {
+        results = data.resultats || []; active = -1; render();
+        status.textContent = data.source === "communes"
+          ? "Recherche d'adresse indisponible : seules les communes sont proposées."
+          : results.length + " résultat(s).";
+      })
+      .catch(function () { status.textContent = "Recherche indisponible : saisissez la commune ci-dessous."; });
+  }, 300));
+
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown" && results.length) { active = (active + 1) % results.length; render(); e.preventDefault(); }
+    else if (e.key === "ArrowUp" && results.length) { active = (active - 1 + results.length) % results.length; render(); e.preventDefault(); }
+    else if (e.key === "Enter" && active >= 0) { choose(active); e.preventDefault(); }
+    else if (e.key === "Escape") { results = []; active = -1; render(); }
+  });
+  input.addEventListener("blur", function () { setTimeout(function () { results = []; render(); }, 150); });
+})();
