@@ -47,14 +47,27 @@ class Commune:
         }
 
 
+def _fold_table() -> dict[int, str]:
+    table = {}
+    for code in range(0xC0, 0x250):
+        ch = chr(code)
+        folded = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if folded != ch:
+            table[code] = folded.lower()
+    table.update({ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae", ord("Æ"): "ae", ord("ß"): "ss"})
+    return table
+
+
+_FOLD = _fold_table()
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_SAINT = re.compile(r"\b(st|ste)\b")
+
+
 def normalize(text: str) -> str:
     """Lower-case, strip accents, turn hyphens/apostrophes into spaces, expand ``st``/``ste``."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = text.replace("œ", "oe").replace("æ", "ae")
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
-    text = re.sub(r"\bste\b", "sainte", text)
-    text = re.sub(r"\bst\b", "saint", text)
+    text = _NON_ALNUM.sub(" ", (text or "").lower().translate(_FOLD)).strip()
+    if "st" in text:
+        text = _SAINT.sub(lambda m: "saint" if m.group(1) == "st" else "sainte", text)
     return text
 
 
@@ -87,7 +100,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Territories:
     import pyarrow.parquet as pq
 
     data_dir = Path(data_dir)
-    table = pq.read_table(data_dir / "communes.parquet")
+    table = pq.ParquetFile(data_dir / "communes.parquet").read(use_threads=False)
     cols = {name: table.column(name).to_pylist() for name in table.column_names if name != "geometry"}
     wkb = table.column("geometry").to_numpy(zero_copy_only=False)
     geoms = shapely.from_wkb(wkb)

@@ -101,10 +101,13 @@ def communes_at(lons, lats) -> np.ndarray:
     lons = np.asarray(lons, dtype=float)
     lats = np.asarray(lats, dtype=float)
     out = np.full(len(lons), None, dtype=object)
-    pts_idx, geom_idx = ds.tree.query(shapely.points(lons, lats), predicate="within")
-    # keep the first hit per point (a point on a shared border matches two communes)
-    first = np.unique(pts_idx, return_index=True)[1]
-    out[pts_idx[first]] = ds.codes[geom_idx[first]]
+    pts_idx, geom_idx = ds.tree.query(shapely.points(lons, lats), predicate="intersects")
+    if len(pts_idx):
+        # hits come sorted by point; keep the first one per point (a point on a shared
+        # border touches two communes)
+        first = np.ones(len(pts_idx), dtype=bool)
+        first[1:] = pts_idx[1:] != pts_idx[:-1]
+        out[pts_idx[first]] = ds.codes[geom_idx[first]]
     return out
 
 
