@@ -182,3 +182,20 @@ def api_adresses():
                 for c in search_communes(q, 6)]
     return jsonify({"source": "communes", "resultats": communes,
                     "avertissement": result.avertissement if result is not None else None})
+
+
+@bp.get("/localisation/communes/<code>/contour")
+def api_contour(code: str):
+    """Simplified boundary of a commune (GeoJSON), drawn on the map when no basemap is set."""
+    from shapely.geometry import mapping
+
+    ds = get_dataset()
+    commune = get_commune(code)
+    hits = [g for c, g in zip(ds.codes, ds.geoms, strict=True) if c == code] if commune else []
+    if not hits:
+        return jsonify({"erreurs": {"code": "Commune inconnue ou sans contour."}}), 404
+    response = jsonify({"type": "Feature", "properties": {"code": commune.code, "nom": commune.nom},
+                        "geometry": mapping(hits[0].simplify(0.0005, preserve_topology=True))})
+    response.cache_control.max_age = 86_400
+    response.cache_control.public = True
+    return response

@@ -235,3 +235,11 @@ def test_address_search_falls_back_to_communes(client, apis):
     data = client.get("/localisation/adresses?q=loos-en-gohelle").get_json()
     assert data["source"] == "communes" and data["resultats"][0]["citycode"] == "62528"
     assert data["avertissement"]
+
+
+def test_commune_contour(client):
+    r = client.get("/localisation/communes/62528/contour")
+    data = r.get_json()
+    assert r.status_code == 200 and data["properties"]["nom"] == "Loos-en-Gohelle"
+    assert data["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert client.get("/localisation/communes/00000/contour").status_code == 404

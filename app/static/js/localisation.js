@@ -49,6 +49,20 @@
   var mapEl = document.getElementById("carte");
   var closeBtn = document.getElementById("fermer-perimetre");
 
+  var contour = null;
+  function showCommune(code, fit) {
+    if (!map || !code) { return; }
+    fetch(form.dataset.contourUrl.replace("CODE", encodeURIComponent(code)), {headers: {Accept: "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (feature) {
+        if (!feature) { return; }
+        if (contour) { map.removeLayer(contour); }
+        contour = L.geoJSON(feature, {interactive: false, style: {color: "#666", weight: 2, fill: false}}).addTo(map);
+        if (fit) { map.fitBounds(contour.getBounds()); }
+      })
+      .catch(function () { /* the map still works without the outline */ });
+  }
+
   function setPoint(lat, lon, move) {
     lonInput.value = lon.toFixed(6);
     latInput.value = lat.toFixed(6);
@@ -94,6 +108,11 @@
         map.fitBounds(polygon.getBounds());
       } catch (e) { polygon = null; }
     }
+    showCommune(form.dataset.communeCode, !polygon);
+    communeInput.addEventListener("change", function () {
+      var m = /\((\w{5})\)$/.exec(communeInput.value.trim());
+      if (m) { showCommune(m[1], !marker && !polygon); }
+    });
     var lon0 = parseFloat(lonInput.value), lat0 = parseFloat(latInput.value);
     if (!isNaN(lon0) && !isNaN(lat0)) { setPoint(lat0, lon0, !polygon); }
 
@@ -154,7 +173,10 @@
     var r = results[i];
     if (!r) { return; }
     input.value = r.label;
-    if (r.citycode) { communeInput.value = (r.city || r.label) + " (" + r.citycode + ")"; }
+    if (r.citycode) {
+      communeInput.value = (r.city || r.label) + " (" + r.citycode + ")";
+      showCommune(r.citycode, r.lon === null || r.lon === undefined);
+    }
     if (r.lon !== null && r.lat !== null && r.lon !== undefined) { setPoint(r.lat, r.lon, true); }
     results = []; active = -1; render();
     status.textContent = "Adresse retenue : " + r.label;
