@@ -35,6 +35,7 @@ $(VENDOR)/.installed: node_modules/.installed Makefile
 ## run: serve the service on http://127.0.0.1:5000 with the embedded SQLite database
 run: setup
 	$(FLASK) db upgrade
+	$(FLASK) content check
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## test: the whole suite (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set)

@@ -66,7 +66,17 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_cli(app)
     app.cli.add_command(__import__("app.geo.cli", fromlist=["data_cli"]).data_cli)
+    if app.config.get("CHECK_CONTENT_ON_START", True):
+        _check_content(app)
     return app
+
+
+def _check_content(app: Flask) -> None:
+    """Broken content never reaches users: refuse to start, naming every error (skipped only
+    while ``flask content check`` runs, so that it can print the errors itself)."""
+    from app.questionnaire.service import load_checked_content
+
+    load_checked_content(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -78,6 +88,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages_bp)
     # --- feature blueprints (keep one line each) ---
     app.register_blueprint(__import__("app.localisation", fromlist=["bp"]).bp)
+    app.register_blueprint(__import__("app.sites", fromlist=["bp"]).bp)
+    app.register_blueprint(__import__("app.questionnaire", fromlist=["bp"]).bp)
 
 
 def _configure_logging(app: Flask) -> None:

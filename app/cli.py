@@ -7,4 +7,4 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     # --- feature commands (keep one line each) ---
-    pass
+    app.cli.add_command(__import__("app.questionnaire.cli", fromlist=["content_cli"]).content_cli)

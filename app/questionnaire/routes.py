@@ -1,0 +1,174 @@
+"""Questionnaire pages: POST-redirect-GET, one group per page, every page addressable by URL."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from app.engine.questionnaire import LOCALISATION, validate_answer
+from app.events import record
+from app.extensions import db
+from app.models import utcnow
+from app.sites.service import get_site_or_404, location_url
+
+from . import bp
+from .fields import build_field
+from .service import get_questionnaire, save_answers, site_facts, territory_of
+
+
+def _neighbours(questionnaire, group, facts):
+    """Visible groups, position of ``group`` among them, previous and next visible groups
+    (in questionnaire order, even when ``group`` itself is hidden)."""
+    visible = questionnaire.visible_groups(facts)
+    order = {g.id: i for i, g in enumerate(questionnaire.groups)}
+    here = order[group.id]
+    previous = [g for g in visible if order[g.id] < here]
+    following = [g for g in visible if order[g.id] > here]
+    return visible, (previous[-1] if previous else None), (following[0] if following else None)
+
+
+@bp.get("/sites/<token>/questionnaire")
+def resume(token: str):
+    site = get_site_or_404(token)
+    questionnaire = get_questionnaire()
+    facts = site_facts(site, questionnaire)
+    visible = questionnaire.visible_groups(facts)
+    if site.completed_at and not site.current_group:
+        return redirect(url_for("questionnaire.summary", token=token))
+    target = next((g for g in visible if g.id == site.current_group), None)
+    if target is None and site.current_group and questionnaire.group(site.current_group):
+        # The group became hidden: continue with the next visible one.
+        _, _, target = _neighbours(questionnaire, questionnaire.group(site.current_group), facts)
+        if target is None:
+            return redirect(url_for("questionnaire.summary", token=token))
+    target = target or (visible[0] if visible else None)
+    if target is None:
+        return redirect(url_for("questionnaire.summary", token=token))
+    return redirect(url_for("questionnaire.group", token=token, group_id=target.id))
+
+
+@bp.route("/sites/<token>/questionnaire/<group_id>", methods=["GET", "POST"])
+def group(token: str, group_id: str):
+    site = get_site_or_404(token)
+    questionnaire = get_questionnaire()
+    group = questionnaire.group(group_id)
+    if group is None:
+        abort(404)
+    facts = site_facts(site, questionnaire)
+    visible, previous, following = _neighbours(questionnaire, group, facts)
+    if group not in visible:
+        flash("Cette partie du questionnaire ne concerne pas votre site, compte tenu de vos réponses.", "info")
+        if following:
+            return redirect(url_for("questionnaire.group", token=token, group_id=following.id))
+        return redirect(url_for("questionnaire.summary", token=token))
+    questions = questionnaire.visible_questions(group, facts)
+    back_to_summary = (request.values.get("retour") == "synthese")
+    answers = {a.question_id: a for a in site.answers}
+    raw_values: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
+
+    if request.method == "POST":
+        action = request.form.get("action", "suivant")
+        values = {}
+        for q in questions:
+            if q.type == LOCALISATION:
+                continue
+            raw = request.form.getlist(q.id)
+            value, error = validate_answer(q, raw)
+            if error:
+                errors[q.id] = error
+                raw_values[q.id] = raw
+            else:
+                values[q.id] = value
+        save_answers(site, values, questionnaire)
+        if action == "precedent" or not errors:
+            shown = {q.id for q in questions}
+            return _after_save(site, questionnaire, group, shown, action, back_to_summary)
+        db.session.commit()  # valid answers of the page are kept even when another one is wrong
+
+    fields = [build_field(q, answers.get(q.id), raw_values.get(q.id), errors.get(q.id)) for q in questions]
+    summary_errors = [{"href": f["error_href"], "label": f["p"]["label"], "message": f["p"]["error"]}
+                      for f in fields if f["p"]["error"]]
+    commune = _commune(site)
+    return render_template(
+        "questionnaire/group.html", site=site, group=group, fields=fields, errors=summary_errors,
+        step=visible.index(group) + 1, steps=len(visible), previous=previous, following=following,
+        back_to_summary=back_to_summary, commune=commune, location_url=location_url(token),
+    ), (422 if errors else 200)
+
+
+def _after_save(site, questionnaire, group, shown_ids, action, back_to_summary):
+    token = site.token
+    db.session.flush()
+    facts = site_facts(site, questionnaire)
+    visible, previous, following = _neighbours(questionnaire, group, facts)
+    if action == "precedent":
+        db.session.commit()
+        if previous is None:
+            return redirect(location_url(token) or url_for("sites.show", token=token))
+        return redirect(url_for("questionnaire.group", token=token, group_id=previous.id))
+    answers = site.answer_map()
+    if group in visible:
+        new = [q for q in questionnaire.visible_questions(group, facts)
+               if q.id not in shown_ids and q.id not in answers and q.type != LOCALISATION]
+        if new:
+            db.session.commit()
+            flash("Votre réponse fait apparaître de nouvelles questions sur cette page.", "info")
+            return redirect(url_for("questionnaire.group", token=token, group_id=group.id,
+                                    **({"retour": "synthese"} if back_to_summary else {})))
+    if back_to_summary:
+        db.session.commit()
+        return redirect(url_for("questionnaire.summary", token=token))
+    if following is None:
+        site.current_group = None
+        if site.completed_at is None:
+            site.completed_at = utcnow()
+            record("questionnaire_termine", site, {"questions": len(answers)})
+        db.session.commit()
+        return redirect(url_for("questionnaire.summary", token=token))
+    site.current_group = following.id
+    db.session.commit()
+    return redirect(url_for("questionnaire.group", token=token, group_id=following.id))
+
+
+def _commune(site):
+    if not site.commune_code:
+        return None
+    try:
+        from app.geo import get_commune
+
+        return get_commune(site.commune_code)
+    except ImportError:
+        return None
+
+
+@bp.get("/sites/<token>/synthese")
+def summary(token: str):
+    site = get_site_or_404(token)
+    questionnaire = get_questionnaire()
+    answers = {a.question_id: a for a in site.answers}
+    facts = site_facts(site, questionnaire)
+    sections = []
+    for g in questionnaire.visible_groups(facts):
+        rows = []
+        for q in questionnaire.visible_questions(g, facts):
+            if q.type == LOCALISATION:
+                continue
+            a = answers.get(q.id)
+            rows.append({"question": q, "answer": a,
+                         "value": questionnaire.label_of(q.id, a.value) if a else None})
+        sections.append({"group": g, "rows": rows, "has_location": any(
+            q.type == LOCALISATION for q in questionnaire.visible_questions(g, facts))})
+    effective = questionnaire.effective_answers(site.answer_map(), territory_of(site))
+    ignored = [
+        {"label": questionnaire.questions[a.question_id].label,
+         "value": questionnaire.label_of(a.question_id, a.value)}
+        for a in site.answers if a.question_id in questionnaire.questions and a.question_id not in effective
+    ]
+    retired = [
+        {"label": a.question_label or a.question_id, "value": a.value_label or str(a.value)}
+        for a in site.answers if a.question_id not in questionnaire.questions
+    ]
+    return render_template(
+        "questionnaire/summary.html", site=site, sections=sections, ignored=ignored, retired=retired,
+        commune=_commune(site), location_url=location_url(token),
+    )

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+
+from app.events import record
+from app.extensions import db
+from app.models import Site
+from app.questionnaire.service import get_questionnaire, progress_of, site_facts
+
+from . import bp
+from .service import get_site_or_404, location_url
+
+
+@bp.get("/sites")
+def new():
+    """A page with the « Commencer » button (the navigation links here)."""
+    return render_template("sites/nouveau.html")
+
+
+@bp.post("/sites")
+def start():
+    site = Site()
+    db.session.add(site)
+    record("site_cree", site)
+    db.session.commit()
+    return redirect(location_url(site.token) or url_for("questionnaire.resume", token=site.token), code=303)
+
+
+@bp.get("/sites/<token>")
+def show(token: str):
+    site = get_site_or_404(token)
+    questionnaire = get_questionnaire()
+    facts = site_facts(site, questionnaire)
+    commune = None
+    if site.commune_code:
+        try:
+            from app.geo import get_commune
+
+            commune = get_commune(site.commune_code)
+        except ImportError:
+            commune = None
+    return render_template(
+        "sites/show.html", site=site, commune=commune, progress=progress_of(site, questionnaire, facts),
+        site_url=url_for("sites.show", token=token, _external=True), location_url=location_url(token),
+    )
