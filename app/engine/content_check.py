@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from app.engine.questionnaire import Questionnaire, load_questionnaire
+from app.engine.questionnaire import Questionnaire, load_questionnaire, run_scenarios
 from app.engine.yamlsrc import ContentError, ContentInvalid
 
 _CACHE: dict[tuple, tuple[Questionnaire | None, list[ContentError]]] = {}
@@ -48,6 +48,8 @@ def check_content_and_load(root: str | Path) -> tuple[Questionnaire | None, list
         questionnaire = load_questionnaire(questionnaire_dir(root), display_root=root)
     except ContentInvalid as exc:
         errors += exc.errors
+    if questionnaire is not None:
+        errors += check_scenarios(questionnaire, root)
     data = root / "data"
     if data.is_dir():
         errors += _check_catalogs(data, questionnaire)
@@ -59,6 +61,14 @@ def check_content_and_load(root: str | Path) -> tuple[Questionnaire | None, list
 def check_content(root: str | Path) -> list[ContentError]:
     """Every content error under ``root`` (empty list when the content is valid)."""
     return check_content_and_load(root)[1]
+
+
+def check_scenarios(questionnaire: Questionnaire, root: Path) -> list[ContentError]:
+    """Run ``questionnaires/scenarios/*.yaml`` (answers → expected visible questions)."""
+    errors: list[ContentError] = []
+    for path in sorted((questionnaire_dir(root) / "scenarios").glob("*.yaml")):
+        errors += run_scenarios(questionnaire, path, str(path.relative_to(root)))
+    return errors
 
 
 def _check_catalogs(data: Path, questionnaire: Questionnaire | None) -> list[ContentError]:
