@@ -1,0 +1,207 @@
+"""Views of the public API. Thin: validation by the schemas, computation by app.engine."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import jsonify, render_template, request
+from marshmallow import ValidationError
+
+from app.engine.facts import build_facts
+from app.engine.parcours import path_to_json
+from app.events import record
+from app.extensions import db
+from app.parcours.service import get_engine, territory
+
+from . import bp
+from .schemas import ParcoursRequestSchema
+from .spec import EXAMPLE, build_spec
+
+_REQUEST = ParcoursRequestSchema()
+_SPEC: dict | None = None
+
+
+def _errors(errors: dict, status: int = 422):
+    return jsonify({"erreurs": errors}), status
+
+
+def _flatten(messages, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
+            out.update(_flatten(value, name))
+    elif isinstance(messages, list):
+        if messages and all(isinstance(m, str) for m in messages):
+            out[prefix or "corps"] = " ".join(messages)
+        else:
+            for item in messages:
+                out.update(_flatten(item, prefix))
+    else:
+        out[prefix or "corps"] = str(messages)
+    return out
+
+
+def _resolve_commune(site: dict, errors: dict) -> str | None:
+    """Commune code from comm_insee, else geompoint, else geomsurf; adds 422 messages to ``errors``."""
+    from app import geo
+
+    code = site.get("comm_insee")
+    if code:
+        if geo.get_commune(code) is None:
+            errors["site.comm_insee"] = f"Commune inconnue : aucun code INSEE « {code} » dans le référentiel."
+            return None
+        return code
+    if site.get("geompoint"):
+        try:
+            point = geo.parse_wkt_point(site["geompoint"])
+        except (geo.GeoError, ValueError, TypeError) as exc:
+            errors["site.geompoint"] = str(exc) if isinstance(exc, geo.GeoError) else "Point WKT invalide."
+            return None
+        commune = geo.commune_at(point.x, point.y)
+        if commune is None:
+            errors["site.geompoint"] = "Aucune commune française à cet endroit."
+            return None
+        return commune.code
+    if site.get("geomsurf"):
+        try:
+            commune = geo.commune_for_geometry(geo.parse_geojson(site["geomsurf"], allow_point=True))
+        except (geo.GeoError, ValueError, TypeError, KeyError) as exc:
+            errors["site.geomsurf"] = str(exc) if isinstance(exc, geo.GeoError) else "GeoJSON invalide."
+            return None
+        if commune is None:
+            errors["site.geomsurf"] = "Aucune commune française sous cette géométrie."
+            return None
+        return commune.code
+    return None
+
+
+@bp.post("/api/v1/parcours")
+def parcours():
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return _errors({"corps": "Le corps de la requête doit être un JSON valide."}, 400)
+    if not isinstance(body, dict):
+        return _errors({"corps": "Un objet JSON est attendu : {\"site\": {…}, \"projet\": {…}}."})
+    try:
+        data = _REQUEST.load(body)
+    except ValidationError as exc:
+        return _errors(_flatten(exc.messages))
+    site = data.get("site") or {}
+    projet = data.get("projet") or {}
+    errors: dict[str, str] = {}
+    code = _resolve_commune(site, errors)
+    if errors:
+        return _errors(errors)
+    facts_t, block, warnings = territory(code)
+    answers = {k: v for k, v in site.items() if k not in ("comm_insee", "geompoint", "geomsurf")}
+    answers.update(projet)
+    engine = get_engine()
+    name = block["commune"]["nom"] if block else None
+    result = engine.compute(build_facts(answers, facts_t), commune_name=name, warnings=warnings)
+    payload = path_to_json(result, block)
+    record("parcours_api", None, {
+        "nb_etapes": len(result.steps),
+        "nb_a_verifier": sum(1 for s in result.steps if s.status == "a_verifier"),
+        "nb_financements": len(result.open_schemes),
+        "commune_connue": code is not None,
+        "departement": facts_t.get("departement") if facts_t else None,
+    })
+    db.session.commit()
+    return jsonify(payload)
+
+
+def _d(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _sources(item) -> list[dict]:
+    return [{"url": src.url, "titre": src.titre} for src in item.sources]
+
+
+@bp.get("/api/v1/catalogue/etapes")
+def catalogue_etapes():
+    cat = get_engine().catalogs
+    return jsonify({
+        "phases": [{"id": p.id, "titre": p.titre} for p in cat.phases],
+        "etapes": [
+            {"id": s.id, "phase": s.phase, "titre": s.titre, "objectif": s.objectif, "actions": list(s.actions),
+             "qui": s.qui, "duree": s.duree, "cout": s.cout, "si": s.si, "apres": list(s.apres),
+             "contacts": list(s.contacts), "financements": list(s.financements), "ressources": list(s.ressources),
+             "sources": _sources(s), "verifie_le": _d(s.verifie_le), "a_confirmer": s.incertain}
+            for s in cat.steps
+        ],
+    })
+
+
+@bp.get("/api/v1/catalogue/financements")
+def catalogue_financements():
+    cat = get_engine().catalogs
+    today = date.today()
+    return jsonify({"financements": [
+        {"id": f.id, "nom": f.nom, "financeur": f.financeur, "nature": f.nature, "finance": list(f.finance),
+         "beneficiaires": list(f.beneficiaires), "usages": list(f.usages), "si": f.si, "taux": f.taux,
+         "plafond": f.plafond, "date_ouverture": _d(f.ouverture), "date_limite": _d(f.cloture),
+         "statut": f.status(today), "recurrence": f.recurrence, "candidater": f.candidater, "url": f.url,
+         "sources": _sources(f), "verifie_le": _d(f.verifie_le), "a_confirmer": f.incertain}
+        for f in cat.schemes.values()
+    ]})
+
+
+@bp.get("/api/v1/catalogue/contacts")
+def catalogue_contacts():
+    cat = get_engine().catalogs
+    return jsonify({
+        "types": [{"id": t.id, "nom": t.nom, "role": t.role, "annuaire": t.annuaire}
+                  for t in cat.contact_types.values()],
+        "contacts": [
+            {"id": c.id, "type": c.type, "nom": c.nom, "url": c.url,
+             "couvre": {k: sorted(v) for k, v in c.couvre.items()}, "statut_epf": c.statut_epf,
+             "perimetre_partiel": c.perimetre_partiel, "sources": _sources(c), "verifie_le": _d(c.verifie_le),
+             "a_confirmer": c.incertain}
+            for c in cat.contacts
+        ],
+    })
+
+
+@bp.get("/api/v1/catalogue/ressources")
+def catalogue_ressources():
+    cat = get_engine().catalogs
+    return jsonify({"ressources": [
+        {"id": r.id, "titre": r.titre, "description": r.description, "url": r.url, "type": r.type,
+         "sources": _sources(r), "verifie_le": _d(r.verifie_le), "a_confirmer": r.incertain}
+        for r in cat.resources.values()
+    ]})
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi():
+    global _SPEC
+    if _SPEC is None:
+        _SPEC = build_spec()
+    return jsonify(_SPEC)
+
+
+@bp.get("/api")
+def docs():
+    return render_template(
+        "api/docs.html",
+        example=json.dumps(EXAMPLE, ensure_ascii=False, indent=2),
+        base_url=request.host_url.rstrip("/"),
+    )
+
+
+@bp.after_app_request
+def cors(response):
+    """Open CORS on /api: any origin, simple preflight. No credentials are ever used."""
+    if request.path.startswith("/api"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = (
+                request.headers.get("Access-Control-Request-Headers") or "Content-Type")
+            response.headers["Access-Control-Max-Age"] = "86400"
+    return response

@@ -1,0 +1,305 @@
+"""Marshmallow schemas of the public API: they validate requests (French messages) and generate
+the OpenAPI document (apispec), so the documentation cannot drift from the code.
+
+Unknown fields are ignored (partners may send a whole CNIG record); ``null`` means unknown.
+"""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from app.engine.vocabulaire import AVANCEMENTS, CNIG_ENUMS, ICPE, PORTEURS, PROPRIETAIRES, USAGES, YEAR_FIELDS
+
+YEAR_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+INSEE_RE = r"^(\d{5}|2[AB]\d{3})$"
+
+
+def _choice(values, description: str = "") -> fields.String:
+    listed = ", ".join(f"« {v} »" for v in values)
+    return fields.String(
+        allow_none=True,
+        validate=validate.OneOf(values, error=f"Valeur inconnue « {{input}} ». Valeurs possibles : {listed}."),
+        error_messages={"invalid": "Une valeur texte est attendue."},
+        metadata={"description": description} if description else {},
+    )
+
+
+class Surface(fields.Float):
+    """A non-negative JSON number (strings and booleans are refused)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValidationError("Un nombre est attendu (en m², sans unité).")
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValidationError("Un nombre fini est attendu.")
+        if value < 0:
+            raise ValidationError("Le nombre doit être positif ou nul.")
+        return float(value)
+
+
+class Year(fields.Field):
+    """A year (CNIG fields typed ``date``): an integer, or a text ``AAAA`` / ``AAAA-MM-JJ``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("Une année est attendue (par exemple 1950).")
+        if isinstance(value, int) and 0 <= value <= 9999:
+            return value
+        if isinstance(value, str) and YEAR_RE.match(value):
+            return int(value[:4])
+        raise ValidationError("Une année est attendue (par exemple 1950 ou « 1950-01-01 »).")
+
+
+def year_property(converter, field, **kwargs) -> dict:
+    """apispec attribute function: document Year as integer-or-text."""
+    if isinstance(field, Year):
+        return {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 9999},
+                          {"type": "string", "pattern": YEAR_RE.pattern}]}
+    return {}
+
+
+class _Lenient(Schema):
+    error_messages = {"type": "Un objet JSON est attendu."}
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+_SITE_FIELDS: dict[str, fields.Field] = {
+    "comm_insee": fields.String(
+        allow_none=True, validate=validate.Regexp(INSEE_RE, error="Code INSEE invalide (5 caractères, ex. « 62528 »)."),
+        metadata={"description": "Code INSEE de la commune.", "example": "62528"},
+    ),
+    "geompoint": fields.String(allow_none=True, metadata={
+        "description": "Point WKT en WGS84, longitude d'abord. Utilisé si comm_insee est absent.",
+        "example": "POINT(2.7766 50.4567)"}),
+    "geomsurf": fields.Dict(allow_none=True, metadata={
+        "description": "Géométrie GeoJSON (WGS84). Utilisée si comm_insee et geompoint sont absents."}),
+    "unite_fonciere_surface": Surface(allow_none=True, metadata={"description": "m²"}),
+    "bati_surface": Surface(allow_none=True, metadata={"description": "m²"}),
+    "bati_nombre": Surface(allow_none=True),
+    "proprietaire": _choice(PROPRIETAIRES, "Extension du standard : propriétaire du site."),
+    "icpe": _choice(ICPE, "Extension du standard : ancienne installation classée."),
+}
+_SITE_FIELDS.update({name: _choice(values) for name, values in CNIG_ENUMS.items() if name != "site_reconv_type"})
+_SITE_FIELDS.update({name: Year(allow_none=True) for name in YEAR_FIELDS if name != "site_reconv_annee"})
+# The site, in CNIG « Friches » vocabulary (field names and values verbatim) plus two extensions.
+SiteSchema = _Lenient.from_dict(_SITE_FIELDS, name="SiteSchema")
+
+
+class ProjetSchema(_Lenient):
+    usage = _choice(USAGES, "Valeur CNIG site_reconv_type.")
+    porteur = _choice(PORTEURS)
+    avancement = _choice(AVANCEMENTS)
+
+
+class ParcoursRequestSchema(_Lenient):
+    site = fields.Nested(SiteSchema, allow_none=True, metadata={"description": "Champs CNIG, tous facultatifs."})
+    projet = fields.Nested(ProjetSchema, allow_none=True)
+
+
+# --- responses (documentation and contract tests; the views build plain dicts) --------------------
+
+class CodeNomSchema(Schema):
+    code = fields.String(required=True)
+    nom = fields.String(required=True, allow_none=True)
+
+
+class CommuneSchema(CodeNomSchema):
+    population = fields.Integer(required=True, allow_none=True)
+
+
+class TerritoireSchema(Schema):
+    commune = fields.Nested(CommuneSchema, required=True)
+    epci = fields.Nested(CodeNomSchema, required=True, allow_none=True)
+    departement = fields.Nested(CodeNomSchema, required=True)
+    region = fields.Nested(CodeNomSchema, required=True)
+    zonage_abc = fields.String(required=True, allow_none=True)
+
+
+class EtapeSchema(Schema):
+    id = fields.String(required=True)
+    phase = fields.String(required=True, metadata={"description": "Titre de la phase."})
+    phase_id = fields.String(required=True)
+    titre = fields.String(required=True)
+    description = fields.String(required=True)
+    actions = fields.List(fields.String(), required=True)
+    qui = fields.String(required=True)
+    statut = fields.String(required=True, validate=validate.OneOf(["applicable", "a_verifier"]))
+    pourquoi = fields.List(fields.String(), required=True, metadata={
+        "description": "Conditions remplies et, pour « a_verifier », les questions qui trancheraient."})
+    questions_a_preciser = fields.List(fields.String(), required=True)
+    contacts = fields.List(fields.String(), required=True)
+    financements = fields.List(fields.String(), required=True, metadata={
+        "description": "Dispositifs ouverts ou à venir pour cette étape (jamais les dispositifs clos)."})
+    ressources = fields.List(fields.String(), required=True)
+    a_confirmer = fields.String(required=True, allow_none=True)
+
+
+class ContactSchema(Schema):
+    id = fields.String(required=True)
+    nom = fields.String(required=True)
+    type = fields.String(required=True)
+    role = fields.String(required=True)
+    url = fields.String(required=True)
+    verifie = fields.Boolean(required=True, metadata={
+        "description": "Faux : lien vers l'Annuaire de l'administration, ou périmètre à confirmer."})
+    remarque = fields.String(required=True, allow_none=True)
+
+
+STATUTS_FINANCEMENT = ["ouvert", "a_venir", "clos"]
+
+
+class FinancementSchema(Schema):
+    id = fields.String(required=True)
+    nom = fields.String(required=True)
+    financeur = fields.String(required=True)
+    nature = fields.String(required=True)
+    finance = fields.List(fields.String(), required=True)
+    statut = fields.String(required=True, validate=validate.OneOf(STATUTS_FINANCEMENT))
+    date_ouverture = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    date_limite = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    jours_restants = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Jours avant la clôture quand elle est proche (30 jours ou moins)."})
+    eligibilite = fields.String(required=True, validate=validate.OneOf(["applicable", "a_verifier"]))
+    pourquoi = fields.List(fields.String(), required=True)
+    questions_a_preciser = fields.List(fields.String(), required=True)
+    taux = fields.String(required=True, allow_none=True)
+    plafond = fields.String(required=True, allow_none=True)
+    candidater = fields.String(required=True)
+    url = fields.String(required=True)
+    a_confirmer = fields.String(required=True, allow_none=True)
+
+
+class RessourceSchema(Schema):
+    id = fields.String(required=True)
+    titre = fields.String(required=True)
+    description = fields.String(required=True)
+    url = fields.String(required=True)
+    type = fields.String(required=True)
+
+
+class ParcoursResponseSchema(Schema):
+    territoire = fields.Nested(TerritoireSchema, required=True, allow_none=True)
+    etapes = fields.List(fields.Nested(EtapeSchema), required=True)
+    contacts = fields.List(fields.Nested(ContactSchema), required=True)
+    financements = fields.List(fields.Nested(FinancementSchema), required=True)
+    ressources = fields.List(fields.Nested(RessourceSchema), required=True)
+    avertissements = fields.List(fields.String(), required=True)
+
+
+class ErreursSchema(Schema):
+    erreurs = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata={
+        "description": "Un message en français par champ invalide (ex. « site.sol_pollution_existe »).",
+        "example": {"site.sol_pollution_existe": "Valeur inconnue « polluée »."}})
+
+
+# --- catalogue (open data) --------------------------------------------------------------------------
+
+class SourceSchema(Schema):
+    url = fields.String(required=True)
+    titre = fields.String(required=True)
+
+
+class _Item(Schema):
+    id = fields.String(required=True)
+    sources = fields.List(fields.Nested(SourceSchema), required=True)
+    verifie_le = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    a_confirmer = fields.String(required=True, allow_none=True)
+
+
+class PhaseSchema(Schema):
+    id = fields.String(required=True)
+    titre = fields.String(required=True)
+
+
+class CatalogueEtapeSchema(_Item):
+    phase = fields.String(required=True)
+    titre = fields.String(required=True)
+    objectif = fields.String(required=True)
+    actions = fields.List(fields.String(), required=True)
+    qui = fields.String(required=True)
+    duree = fields.String(required=True, allow_none=True)
+    cout = fields.String(required=True, allow_none=True)
+    si = fields.Raw(required=True, allow_none=True, metadata={"description": "Condition d'applicabilité."})
+    apres = fields.List(fields.String(), required=True)
+    contacts = fields.List(fields.String(), required=True, metadata={"description": "Types de contacts."})
+    financements = fields.List(fields.String(), required=True)
+    ressources = fields.List(fields.String(), required=True)
+
+
+class CatalogueEtapesSchema(Schema):
+    phases = fields.List(fields.Nested(PhaseSchema), required=True)
+    etapes = fields.List(fields.Nested(CatalogueEtapeSchema), required=True)
+
+
+class CatalogueFinancementSchema(_Item):
+    nom = fields.String(required=True)
+    financeur = fields.String(required=True)
+    nature = fields.String(required=True)
+    finance = fields.List(fields.String(), required=True)
+    beneficiaires = fields.List(fields.String(), required=True)
+    usages = fields.List(fields.String(), required=True)
+    si = fields.Raw(required=True, allow_none=True)
+    taux = fields.String(required=True, allow_none=True)
+    plafond = fields.String(required=True, allow_none=True)
+    date_ouverture = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    date_limite = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    statut = fields.String(required=True, validate=validate.OneOf(STATUTS_FINANCEMENT))
+    recurrence = fields.String(required=True)
+    candidater = fields.String(required=True)
+    url = fields.String(required=True)
+
+
+class CatalogueFinancementsSchema(Schema):
+    financements = fields.List(fields.Nested(CatalogueFinancementSchema), required=True)
+
+
+class ContactTypeSchema(Schema):
+    id = fields.String(required=True)
+    nom = fields.String(required=True)
+    role = fields.String(required=True)
+    annuaire = fields.String(required=True, allow_none=True)
+
+
+class CatalogueContactSchema(_Item):
+    type = fields.String(required=True)
+    nom = fields.String(required=True)
+    url = fields.String(required=True)
+    couvre = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
+    statut_epf = fields.String(required=True, allow_none=True)
+    perimetre_partiel = fields.Boolean(required=True)
+
+
+class CatalogueContactsSchema(Schema):
+    types = fields.List(fields.Nested(ContactTypeSchema), required=True)
+    contacts = fields.List(fields.Nested(CatalogueContactSchema), required=True)
+
+
+class CatalogueRessourceSchema(_Item):
+    titre = fields.String(required=True)
+    description = fields.String(required=True)
+    url = fields.String(required=True)
+    type = fields.String(required=True)
+
+
+class CatalogueRessourcesSchema(Schema):
+    ressources = fields.List(fields.Nested(CatalogueRessourceSchema), required=True)
+
+
+class CommuneResultSchema(Schema):
+    code = fields.String(required=True)
+    nom = fields.String(required=True)
+    population = fields.Integer(required=True, allow_none=True)
+    codes_postaux = fields.List(fields.String(), required=True)
+    departement = fields.Nested(CodeNomSchema, required=True)
+    region = fields.Nested(CodeNomSchema, required=True)
+    epci = fields.Nested(CodeNomSchema, required=True, allow_none=True)
+    zonage_abc = fields.String(required=True, allow_none=True)
+
+
+class CommunesSchema(Schema):
+    q = fields.String(required=True)
+    communes = fields.List(fields.Nested(CommuneResultSchema), required=True)

@@ -1,0 +1,97 @@
+"""OpenAPI document generated from the marshmallow schemas and the routes' declarations (apispec)."""
+
+from __future__ import annotations
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from . import schemas as s
+
+JSON = "application/json"
+
+
+def _resp(description: str, schema=None) -> dict:
+    out: dict = {"description": description}
+    if schema is not None:
+        out["content"] = {JSON: {"schema": schema}}
+    return out
+
+
+EXAMPLE = {
+    "site": {
+        "comm_insee": "62528",
+        "site_type": "friche industrielle",
+        "unite_fonciere_surface": 32000,
+        "bati_etat": "dégradation moyenne",
+        "bati_pollution": "amiante",
+        "local_ancien_annee": 1950,
+        "sol_pollution_existe": "pollution supposée",
+        "urba_zone_type": "U",
+        "proprietaire": "commune",
+    },
+    "projet": {"usage": "habitat", "porteur": "commune", "avancement": "idee"},
+}
+
+
+def build_spec() -> dict:
+    plugin = MarshmallowPlugin()
+    spec = APISpec(
+        title="Parcours Friches — API publique",
+        version="1.0.0",
+        openapi_version="3.0.3",
+        plugins=[plugin],
+        info={
+            "description": (
+                "Calcule le parcours personnalisé de reconversion d'une friche à partir des champs du "
+                "standard CNIG « Friches » et sert le contenu de référence en données ouvertes. "
+                "Aucune donnée n'est conservée. Les champs inconnus sont ignorés ; un champ absent ou "
+                "null vaut « je ne sais pas »."
+            ),
+        },
+        servers=[{"url": "/"}],
+    )
+    plugin.converter.add_attribute_function(s.year_property)
+    errors = {
+        "400": _resp("JSON mal formé.", s.ErreursSchema),
+        "422": _resp("Valeurs invalides ou commune inconnue : un message par champ.", s.ErreursSchema),
+    }
+    spec.path(
+        path="/api/v1/parcours",
+        operations={
+            "post": {
+                "summary": "Calculer un parcours (sans rien enregistrer)",
+                "operationId": "calculerParcours",
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": s.ParcoursRequestSchema, "example": EXAMPLE}},
+                },
+                "responses": {"200": _resp("Le parcours ordonné, expliqué.", s.ParcoursResponseSchema), **errors},
+            }
+        },
+    )
+    for name, schema, summary in (
+        ("etapes", s.CatalogueEtapesSchema, "Phases et étapes de référence"),
+        ("financements", s.CatalogueFinancementsSchema, "Dispositifs de financement (statut du jour)"),
+        ("contacts", s.CatalogueContactsSchema, "Types de contacts et organismes avec leur territoire"),
+        ("ressources", s.CatalogueRessourcesSchema, "Guides, outils et données"),
+    ):
+        spec.path(
+            path=f"/api/v1/catalogue/{name}",
+            operations={"get": {"summary": summary, "operationId": f"catalogue_{name}",
+                                "responses": {"200": _resp("Contenu de référence.", schema)}}},
+        )
+    spec.path(
+        path="/api/v1/territoires/communes",
+        operations={"get": {
+            "summary": "Rechercher une commune par nom ou code postal (autocomplétion)",
+            "operationId": "rechercherCommunes",
+            "parameters": [
+                {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "minLength": 2}},
+                {"name": "limit", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
+            ],
+            "responses": {"200": _resp("Communes trouvées.", s.CommunesSchema),
+                          "422": _resp("Paramètre invalide.", s.ErreursSchema)},
+        }},
+    )
+    return spec.to_dict()
