@@ -74,9 +74,9 @@ def group(token: str, group_id: str):
                 continue
             raw = request.form.getlist(q.id)
             value, error = validate_answer(q, raw)
+            raw_values[q.id] = raw  # shown again as typed if the page has an error
             if error:
                 errors[q.id] = error
-                raw_values[q.id] = raw
             else:
                 values[q.id] = value
         save_answers(site, values, questionnaire)
