@@ -85,6 +85,10 @@ def _normalise(value: Any) -> Any:
     """Compare booleans written "oui"/"non" in content with stored True/False, case-insensitively."""
     if isinstance(value, bool):
         return value
+    if isinstance(value, (list, tuple, set, frozenset)):  # nested values: hashable, never equal to a choice
+        return tuple(_normalise(v) for v in value)
+    if isinstance(value, dict):
+        return repr(value)
     if isinstance(value, str):
         low = value.strip().lower()
         if low in _BOOL_WORDS:
