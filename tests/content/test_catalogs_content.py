@@ -1,12 +1,11 @@
 """Assertions on the shipped reference content (data/): structure, sources, dates, coverage.
 
-Uses the catalog loader (app.engine.catalogs) when it exists; the structural checks below run in
-any case with PyYAML so that content errors are caught even before the loader lands.
+Loads everything through the catalog loader (app.engine.catalogs.load_catalogs); the structural
+checks below also read the files with PyYAML so that a failure names the faulty id directly.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 from datetime import date
@@ -123,14 +122,12 @@ def _walk_urls(obj):
 # --- the loader (issue 5), when present ---------------------------------------------------------
 
 def test_catalogs_load_with_engine_loader():
-    try:
-        catalogs = importlib.import_module("app.engine.catalogs")
-    except ModuleNotFoundError:
-        pytest.skip("app.engine.catalogs not available yet; structural checks below still run")
-    loader = next((getattr(catalogs, n) for n in ("load_catalogs", "load", "load_all") if hasattr(catalogs, n)), None)
-    if loader is None:
-        pytest.skip("no known loader function in app.engine.catalogs")
-    loader(DATA)  # raises ContentInvalid on any error
+    from app.engine.catalogs import load_catalogs
+
+    catalogs = load_catalogs(DATA)  # raises ContentInvalid listing every error
+    assert len(catalogs.steps) == len(STEPS)
+    assert len(catalogs.schemes) == len(SCHEMES)
+    assert len(catalogs.contacts) == len(CONTACTS)
 
 
 # --- structure ----------------------------------------------------------------------------------
@@ -310,3 +307,84 @@ def test_coverage_report_mentions_every_phase_and_use():
         assert phase in report
     for use in USES:
         assert use in report
+
+
+# --- EPF, water agencies, Cerema, Banque des Territoires ------------------------------------------
+
+# Départements where no EPF operates at all (see the header of data/contacts/epf.yaml).
+NO_EPF_DEPARTEMENTS = {"49", "53", "72"}
+
+
+def _epci_of_departement() -> dict[str, set[str]]:
+    """EPCI (SIREN) with at least one commune in each département, from data/territoires when present."""
+    path = DATA / "territoires" / "communes.parquet"
+    if not path.exists():
+        return {}
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path, columns=["epci", "departement"]).to_pylist()
+    out: dict[str, set[str]] = {}
+    for row in table:
+        if row["epci"]:
+            out.setdefault(row["departement"], set()).add(row["epci"])
+    return out
+
+
+EPCI_BY_DEP = _epci_of_departement()
+
+
+@pytest.mark.parametrize("dep", sorted(DEPARTEMENTS))
+def test_every_departement_resolves_an_epf_or_an_explicit_no_epf_state(dep):
+    region = DEPARTEMENTS[dep]
+    epf = [
+        c for c in CONTACTS if c["type"] == "epf" and (
+            dep in (c["couvre"].get("departements") or []) or region in (c["couvre"].get("regions") or [])
+            or set(c["couvre"].get("epci") or []) & EPCI_BY_DEP.get(dep, set()))
+    ]
+    if dep in NO_EPF_DEPARTEMENTS:
+        assert not epf, f"{dep} is listed as without EPF but {[c['id'] for c in epf]} covers it"
+    else:
+        assert epf, f"no EPF for {dep}: add one or list the département in NO_EPF_DEPARTEMENTS"
+
+
+def test_epf_entries_are_well_formed():
+    known_epci = set()
+    epci_csv = DATA / "territoires" / "epci.csv"
+    if epci_csv.exists():
+        known_epci = {line.split(",")[0] for line in epci_csv.read_text(encoding="utf-8").splitlines()[1:]}
+    for c in (c for c in CONTACTS if c["type"] == "epf"):
+        assert c.get("statut_epf") in ("etat", "local"), c["id"]
+        codes = c["couvre"].get("epci") or []
+        assert all(re.fullmatch(r"\d{9}", code) for code in codes), c["id"]
+        if known_epci:
+            assert set(codes) <= known_epci, (c["id"], set(codes) - known_epci)
+        if c.get("perimetre_partiel") or codes:
+            assert c.get("statut_epf") == "local", c["id"]
+
+
+def test_the_epf_step_says_what_to_do_when_no_epf_covers_the_commune():
+    step = next(s for s in STEPS if s["id"] == "portage-epf")
+    text = " ".join([step["objectif"], *step["actions"]]).lower()
+    assert "aucun epf" in text
+    assert "banque des territoires" in text and "safer" in text
+    assert {"banque-territoires", "safer"} <= set(step["contacts"])
+
+
+@pytest.mark.parametrize("dep", sorted(d for d in DEPARTEMENTS if d not in OVERSEAS_DEPS))
+def test_every_mainland_departement_resolves_one_water_agency(dep):
+    agencies = [c for c in _resolve("agence-eau", dep) if c["couvre"].get("departements")]
+    assert len(agencies) == 1, (dep, [c["id"] for c in agencies])
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_every_region_resolves_a_cerema_direction_and_a_banque_des_territoires_contact(region):
+    assert any(c["type"] == "cerema" and c["id"] != "cerema-urbanvitaliz"
+               and region in (c["couvre"].get("regions") or []) for c in CONTACTS), region
+    assert any(c["type"] == "banque-territoires" and (region in (c["couvre"].get("regions") or [])
+               or not c.get("couvre")) for c in CONTACTS), region
+
+
+@pytest.mark.parametrize("dep", sorted(DEPARTEMENTS))
+def test_every_departement_has_a_sous_prefecture_entry_and_a_udap_route(dep):
+    assert _resolve("sous-prefecture", dep), dep
+    assert _resolve("udap", dep), dep
