@@ -79,6 +79,8 @@ def save_answers(site: Site, values: dict[str, Any], questionnaire: Questionnair
         if question.type == LOCALISATION:
             continue
         answer = existing.get(qid)
+        if qid == "site_nom":
+            site.nom = value
         if value is None:
             if answer is not None:
                 site.answers.remove(answer)
@@ -93,8 +95,6 @@ def save_answers(site: Site, values: dict[str, Any], questionnaire: Questionnair
         answer.question_label = question.label
         answer.value_label = questionnaire.label_of(qid, value)
         answer.source = None
-        if qid == "site_nom":
-            site.nom = value
 
 
 def progress_of(site: Site, questionnaire: Questionnaire, facts: dict) -> dict:
