@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(__import__("app.questionnaire", fromlist=["bp"]).bp)
     app.register_blueprint(__import__("app.api", fromlist=["bp"]).bp)
     app.register_blueprint(__import__("app.parcours", fromlist=["bp"]).bp)
+    app.register_blueprint(__import__("app.stats", fromlist=["bp"]).bp)
 
 
 def _configure_logging(app: Flask) -> None:
