@@ -14,12 +14,21 @@ from typing import Any
 from urllib.parse import quote
 
 from app.engine.catalogs import ANNUAIRE_URL, Catalogs, Contact, ContactType, Phase, Resource, Scheme, Step
-from app.engine.conditions import KIND_TERRITORY, Evaluation, Fact, Vocabulary, evaluate
+from app.engine.conditions import KIND_TERRITORY, Evaluation, Fact, Vocabulary, evaluate, referenced_facts
 
 APPLICABLE = "applicable"
 A_VERIFIER = "a_verifier"
 SOON_DAYS = 30  # "clôture dans N jours" below this many days
 ALWAYS = "Étape utile pour toute reconversion de friche."
+MEMO_MAX = 200_000  # memo entries before the memo is emptied (bounded memory)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    return value
 
 
 @dataclass(frozen=True)
@@ -132,18 +141,6 @@ def _explain(ev: Evaluation, missing: list[Missing], default: str) -> list[str]:
     return reasons
 
 
-def _covers(contact: Contact, territory: Mapping[str, Any]) -> int:
-    """Specificity of a match (4 commune … 1 région, 0 national), -1 when not covering."""
-    if not contact.couvre:
-        return 0
-    for rank, key, fact in ((4, "communes", "commune"), (3, "epci", "epci"), (2, "departements", "departement"),
-                            (1, "regions", "region")):
-        code = territory.get(fact)
-        if code and code in contact.couvre.get(key, ()):
-            return rank
-    return -1
-
-
 def annuaire_link(ctype: ContactType, commune_name: str | None) -> str:
     """Official directory link for a type of office, narrowed to the commune when known."""
     if ctype.annuaire and commune_name:
@@ -161,25 +158,67 @@ class PathEngine:
 
             vocabulary = default_vocabulary()
         self.vocabulary = vocabulary
+        # Precompiled once: the facts each condition reads (memo keys) and a contact index by code.
+        self._refs: dict[str, tuple[Fact, ...]] = {}
+        for step in catalogs.steps:
+            self._refs["etape:" + step.id] = tuple(sorted(referenced_facts(step.si)))
+        for scheme in catalogs.schemes.values():
+            self._refs["financement:" + scheme.id] = tuple(sorted(referenced_facts(scheme.condition)))
+        self._memo: dict[tuple, tuple[bool | None, list[str], list[Missing]]] = {}
+        self._contact_memo: dict[tuple, list[ContactResult]] = {}
+        self._index: dict[str, dict[tuple[str, str], list[Contact]]] = {}
+        self._national: dict[str, list[Contact]] = {}
+        for contact in catalogs.contacts:
+            if not contact.couvre:
+                self._national.setdefault(contact.type, []).append(contact)
+            for key, codes in contact.couvre.items():
+                for code in codes:
+                    self._index.setdefault(contact.type, {}).setdefault((key, code), []).append(contact)
+
+    def _judge(self, key: str, condition: Any, facts: Mapping[Fact, Any], default: str):
+        """(value, reasons, missing) of a condition, memoised on the values of the facts it reads:
+        the same answers always give the same explanation, so it is computed once per process."""
+        memo_key = (key, tuple(_freeze(facts.get(f)) for f in self._refs[key]))
+        found = self._memo.get(memo_key)
+        if found is None:
+            ev = evaluate(condition, facts, self.vocabulary)
+            missing = _missing(ev.missing, self.vocabulary)
+            found = (ev.value, _explain(ev, missing, default), missing)
+            if len(self._memo) > MEMO_MAX:
+                self._memo.clear()
+            self._memo[memo_key] = found
+        return found
 
     def contacts_for(self, type_id: str, territory: Mapping[str, Any], commune_name: str | None = None) -> list[ContactResult]:
+        key = (type_id, commune_name) + tuple(territory.get(f) for f in ("commune", "epci", "departement", "region"))
+        found = self._contact_memo.get(key)
+        if found is None:
+            found = self._contacts_for(type_id, territory, commune_name)
+            if len(self._contact_memo) > MEMO_MAX:
+                self._contact_memo.clear()
+            self._contact_memo[key] = found
+        return found
+
+    def _contacts_for(self, type_id: str, territory: Mapping[str, Any], commune_name: str | None) -> list[ContactResult]:
         ctype = self.catalogs.contact_types[type_id]
-        best: list[tuple[int, Contact]] = []
-        for contact in self.catalogs.contacts_by_type.get(type_id, ()):
-            rank = _covers(contact, territory)
-            if rank >= 0:
-                best.append((rank, contact))
-        if best and territory.get("commune"):
-            top = max(rank for rank, _ in best)
-            # Local EPF membership (EPCI) wins over the State EPF whose decree covers the commune.
-            chosen = [c for rank, c in best if rank == top]
+        index = self._index.get(type_id, {})
+        chosen: list[Contact] = []
+        if territory.get("commune"):
+            # Most specific coverage wins: a local EPF's member EPCI over the State EPF's region.
+            for key, fact in (("communes", "commune"), ("epci", "epci"), ("departements", "departement"),
+                              ("regions", "region")):
+                code = territory.get(fact)
+                if code and (key, str(code)) in index:
+                    chosen = index[(key, str(code))]
+                    break
+        if chosen:
             return [
                 ContactResult(c.id, ctype, c.nom, c.url, verified=not c.perimetre_partiel, contact=c,
                               note=("Intervient seulement pour ses intercommunalités membres : à vérifier."
                                     if c.perimetre_partiel else c.incertain))
                 for c in chosen
             ]
-        nationals = [c for rank, c in best if rank == 0]
+        nationals = self._national.get(type_id, [])
         if nationals:
             return [ContactResult(c.id, ctype, c.nom, c.url, True, c, c.incertain) for c in nationals]
         if type_id == "epf" and territory.get("commune"):
@@ -188,18 +227,17 @@ class PathEngine:
                               note="Adresse à retrouver dans l'Annuaire de l'administration.")]
 
     def scheme_result(self, scheme: Scheme, facts: Mapping[Fact, Any], today: date) -> SchemeResult | None:
-        ev = evaluate(scheme.condition, facts, self.vocabulary)
-        if ev.value is False:
+        value, reasons, missing = self._judge("financement:" + scheme.id, scheme.condition, facts,
+                                              "Dispositif ouvert à tous les porteurs et usages.")
+        if value is False:
             return None
-        missing = _missing(ev.missing, self.vocabulary)
         status = scheme.status(today)
         days_left = None
         if status == "ouvert" and scheme.cloture:
             left = (scheme.cloture - today).days
             if left <= SOON_DAYS:
                 days_left = left
-        return SchemeResult(scheme, APPLICABLE if ev.value else A_VERIFIER, status, days_left,
-                            _explain(ev, missing, "Dispositif ouvert à tous les porteurs et usages."), missing)
+        return SchemeResult(scheme, APPLICABLE if value else A_VERIFIER, status, days_left, list(reasons), missing)
 
     def compute(self, facts: Mapping[Fact, Any], today: date | None = None,
                 commune_name: str | None = None, warnings: list[str] | None = None) -> PathResult:
@@ -210,12 +248,11 @@ class PathEngine:
         contacts: dict[str, list[ContactResult]] = {}
         steps: list[StepResult] = []
         for step in cat.steps:
-            ev = evaluate(step.si, facts, self.vocabulary)
-            if ev.value is False:
+            value, reasons, missing = self._judge("etape:" + step.id, step.si, facts, ALWAYS)
+            if value is False:
                 continue
-            missing = _missing(ev.missing, self.vocabulary)
-            item = StepResult(step, cat.phases_by_id[step.phase], APPLICABLE if ev.value else A_VERIFIER,
-                              _explain(ev, missing, ALWAYS), missing)
+            item = StepResult(step, cat.phases_by_id[step.phase], APPLICABLE if value else A_VERIFIER,
+                              list(reasons), missing)
             for type_id in step.contacts:
                 if type_id not in contacts:
                     contacts[type_id] = self.contacts_for(type_id, territory, commune_name)
