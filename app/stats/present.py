@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DEFINITIONS_FILE = ROOT / "stats" / "indicateurs.yaml"
 SECRET = "< 5"
 NOT_SET = "non renseigné"
+TREND_SECRET = "secret statistique"
 SMALL = 5
 AXES = {
     "north_star": "Étoile polaire",
@@ -98,6 +99,15 @@ def published(entry: dict) -> int | float | str | None:
     raise ValueError(kind)
 
 
+def trend(entry: dict) -> int | str:
+    """The one-month change, hidden when either end is a small count (it would reveal it)."""
+    current = entry["valeur"]
+    previous = current - entry["tendance"]
+    if 0 < current < SMALL or 0 < previous < SMALL:
+        return TREND_SECRET
+    return entry["tendance"]
+
+
 def published_rows(report: Report, definitions: dict[str, Definition] | None = None) -> list[dict]:
     """Every published figure as a flat row: indicateur, nom, axe, date, dimension, valeur, unite.
 
@@ -118,7 +128,7 @@ def published_rows(report: Report, definitions: dict[str, Definition] | None = N
     for ident, entry in report.values.items():
         add(ident, published(entry))
         if ident == "territoires_engages":
-            add(ident, entry["tendance"], dimension="évolution sur un mois", unite="territoires")
+            add(ident, trend(entry), dimension="évolution sur un mois", unite="territoires")
     for ident in SERIES:
         for month, n in report.series.get(ident, []):
             add(ident, count(n), date=month.isoformat(), serie=True)
