@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, get_template_attribute, redirect, render_template, request, url_for
 
 from app.events import record
 from app.extensions import db
@@ -14,6 +14,27 @@ from . import bp
 from .service import compute_for_site
 
 NOTE_MAX = 2000
+_FRAGMENTS: dict[tuple, str] = {}  # rendered step contents, per computed step (see _step.html)
+FRAGMENTS_MAX = 20_000
+
+
+def _fragments(result, commune: str | None) -> dict[str, str]:
+    """Step card contents, rendered once per distinct computed step and process. The key holds
+    everything the fragment shows, so a changed answer, scheme date or commune renders anew."""
+    body = None
+    out = {}
+    for s in result.steps:
+        key = (s.id, s.status, tuple(s.reasons), tuple(c.id for c in s.contacts), commune,
+               tuple((f.id, f.status, f.days_left, f.eligibility) for f in s.schemes), id(s.step))
+        html = _FRAGMENTS.get(key)
+        if html is None:
+            body = body or get_template_attribute("parcours/_step.html", "body")
+            html = body(s, commune)
+            if len(_FRAGMENTS) > FRAGMENTS_MAX:
+                _FRAGMENTS.clear()
+            _FRAGMENTS[key] = html
+        out[s.id] = html
+    return out
 
 
 def _site(token: str) -> Site:
@@ -38,6 +59,7 @@ def _render(site: Site, errors: dict | None = None):
         "parcours/show.html", site=site, result=result, territoire=territoire, phases=phases,
         progress=progress, next_step=next_step, statuses=STEP_STATUSES, errors=errors or {},
         done_total=done_total, today=date.today(),
+        fragments=_fragments(result, territoire["commune"]["nom"] if territoire else None),
     )
     return html, result
 

@@ -55,6 +55,6 @@ def test_path_page_mark_step_done_with_keyboard(page, site_token):
 
     # Print view: forms hidden, explanations visible.
     page.emulate_media(media="print")
-    assert not page.locator("#etape-inventaire-site form").is_visible()
+    assert not page.locator("#etape-inventaire-site form.pf-tracking").is_visible()
     assert page.locator("#pourquoi-visite-regard-exterieur").is_visible()
     save_screenshot(page, "parcours-impression")
