@@ -159,6 +159,7 @@ class Facts:
     votes: list[tuple[int, datetime, str, str, bool]] = field(default_factory=list)  # site, at, type, id, utile
     answers: dict[int, dict[str, object]] = field(default_factory=dict)  # usage, unite_fonciere_surface
     has_demo: bool = False
+    _intervals: dict | None = field(default=None, repr=False)
 
 
 def _as_date(value) -> date:
@@ -232,10 +233,14 @@ def load_facts(session, since: date, until: date, include_demo: bool = True) -> 
         if ids:
             facts.scheme_days.append((_as_date(d), ids))
 
-    query = select(Event.site_id, Event.created_at, Event.data).where(Event.type == "avis", *window)
-    for site_id, at, data in session.execute(query.order_by(Event.created_at, Event.id)):
-        vote = _vote(data)
-        if vote and site_id is not None:
+    # JSON fields extracted by the database (no JSON decoding of every vote in Python).
+    query = select(
+        Event.site_id, Event.created_at, Event.data["type"].as_string(), Event.data["id"].as_string(),
+        Event.data["utile"].as_string(),
+    ).where(Event.type == "avis", Event.site_id.is_not(None), *window)
+    for site_id, at, kind, item, useful in session.execute(query.order_by(Event.created_at, Event.id)):
+        vote = _vote({"type": kind, "id": item, "utile": _json_bool(useful)})
+        if vote:
             facts.votes.append((site_id, at, *vote))
 
     query = select(Answer.site_id, Answer.question_id, Answer.value).where(
@@ -260,6 +265,14 @@ def _json_list(text) -> tuple[str, ...]:
     if not isinstance(values, list):
         return ()
     return tuple(str(v) for v in values if isinstance(v, str | int))
+
+
+def _json_bool(value) -> bool | None:
+    """A JSON boolean read as text: SQLite gives "1"/"0", PostgreSQL "true"/"false"."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if value is not None else ""
+    return {"1": True, "true": True, "0": False, "false": False}.get(text)
 
 
 def _vote(data) -> tuple[str, str, bool] | None:
@@ -307,18 +320,72 @@ def engaged_territories(facts: Facts, at: date) -> int:
     return len(engaged_sites(facts, at))
 
 
+def _site_engaged_at(facts: Facts, site_id: int, at: date) -> bool:
+    lo = at - timedelta(days=WINDOW_DAYS - 1)
+    return _any_in(facts.done_days.get(site_id), lo, at) and \
+        distinct_weeks(_days_in(facts.active_days[site_id], lo, at)) >= 2
+
+
+def engaged_intervals(facts: Facts) -> dict[tuple[str, str], list[tuple[date, date]]]:
+    """For each territory, the days on which it is engaged, as merged [start, end) intervals.
+
+    A site's status can only change on the day an event enters the 90-day window (its own day)
+    or leaves it (90 days later), so it is evaluated at those change points only: the series
+    for any number of dates then costs one sweep instead of one full pass per date.
+    """
+    if facts._intervals is not None:
+        return facts._intervals
+    window = timedelta(days=WINDOW_DAYS)
+    per_territory: dict[tuple[str, str], list[tuple[date, date]]] = defaultdict(list)
+    for site_id, days in facts.active_days.items():
+        site = facts.sites.get(site_id)
+        key = site.territory if site else None
+        done = facts.done_days.get(site_id)
+        if key is None or not done:
+            continue
+        points = sorted({*days, *(d + window for d in days), *done, *(d + window for d in done)})
+        start = None
+        for point in points:
+            engaged = _site_engaged_at(facts, site_id, point)
+            if engaged and start is None:
+                start = point
+            elif not engaged and start is not None:
+                per_territory[key].append((start, point))
+                start = None
+        if start is not None:  # cannot happen (the last point empties the window); kept for safety
+            per_territory[key].append((start, points[-1] + window))
+    merged: dict[tuple[str, str], list[tuple[date, date]]] = {}
+    for key, intervals in per_territory.items():
+        out: list[tuple[date, date]] = []
+        for start, end in sorted(intervals):
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+        merged[key] = out
+    facts._intervals = merged
+    return merged
+
+
+def engaged_counts(facts: Facts, dates: list[date]) -> list[int]:
+    """Number of engaged territories on each of ``dates`` (same result as
+    :func:`engaged_territories`, computed in one sweep)."""
+    starts = sorted(s for intervals in engaged_intervals(facts).values() for s, _ in intervals)
+    ends = sorted(e for intervals in engaged_intervals(facts).values() for _, e in intervals)
+    return [bisect_right(starts, d) - bisect_right(ends, d) for d in dates]
+
+
 def north_star_monthly(facts: Facts, period: Period) -> list[tuple[date, int]]:
     """Value at the end of each month of the period (``today`` for the current month)."""
-    return [(m, engaged_territories(facts, period.month_end(m))) for m in period.month_starts()]
+    months = period.month_starts()
+    return list(zip(months, engaged_counts(facts, [period.month_end(m) for m in months]), strict=True))
 
 
 def north_star_series(facts: Facts, today: date, periodicity: str, count: int) -> list[tuple[date, int]]:
     """API series: each period's start date with the value at its last day (or ``today``)."""
-    out = []
-    for start in period_starts(today, periodicity, count):
-        end = min(next_period(start, periodicity) - timedelta(days=1), today)
-        out.append((start, engaged_territories(facts, end)))
-    return out
+    starts = period_starts(today, periodicity, count)
+    ends = [min(next_period(start, periodicity) - timedelta(days=1), today) for start in starts]
+    return list(zip(starts, engaged_counts(facts, ends), strict=True))
 
 
 def facts_window(today: date, months: int = 1, periodicity: str | None = None, count: int = 0) -> tuple[date, date]:

@@ -164,3 +164,29 @@ def test_demo_data_can_be_excluded(app):
     assert with_demo.values["territoires_engages"]["valeur"] == 2
     assert without.values["territoires_engages"]["valeur"] == 1  # only C's commune
     assert without.values["sites_crees"]["valeur"] == 4
+
+
+def test_sweep_matches_the_definition_day_by_day(facts):
+    days = [date(2026, 3, 1) + ind.timedelta(days=i) for i in range(140)]
+    assert ind.engaged_counts(facts, days) == [ind.engaged_territories(facts, d) for d in days]
+
+
+def test_sweep_matches_the_definition_on_random_data():
+    import random
+    from datetime import datetime, timedelta
+
+    rng = random.Random(3)
+    start = date(2025, 1, 1)
+    facts = ind.Facts(since=start, until=date(2026, 1, 1))
+    for site_id in range(60):
+        epci = rng.choice([None, "e1", "e2", "e3", "e4"])
+        commune = rng.choice([None, "c1", "c2", "c3"])
+        facts.sites[site_id] = ind.SiteRow(site_id, datetime(2025, 1, 1), None, commune, epci, None, None, None)
+        active = sorted({start + timedelta(days=rng.randrange(365)) for _ in range(rng.randint(1, 8))})
+        facts.active_days[site_id] = active
+        done = sorted(d for d in active if rng.random() < 0.3)
+        if done:
+            facts.done_days[site_id] = done
+    days = [start + timedelta(days=i) for i in range(0, 460, 3)]
+    assert ind.engaged_counts(facts, days) == [ind.engaged_territories(facts, d) for d in days]
+    assert any(ind.engaged_counts(facts, days))
