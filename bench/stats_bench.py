@@ -112,6 +112,15 @@ def main() -> None:
             routes.CACHE.clear()
             print(summary("/stats as served (60 s cache)", measure(client, "/stats", args.requests)))
             print(summary("/stats?periode=24 as served", measure(client, "/stats?periode=24", args.requests)))
+            # Expiring cache: TTL 1 s, one request every 50 ms → a background refresh about
+            # every second, competing for the CPU with the requests measured.
+            app.config["STATS_CACHE_SECONDS"] = 1
+            paced = []
+            for _ in range(args.requests):
+                paced += measure(client, "/stats", 1)
+                time.sleep(0.05)
+            print(summary("/stats, 1 s TTL, background refreshes", paced))
+            app.config["STATS_CACHE_SECONDS"] = 60
             print(summary("/stats/donnees.csv as served", measure(client, "/stats/donnees.csv", args.requests)))
             print(summary("/api/stats?periodicity=day&since=366 cold", measure(
                 client, "/api/stats?periodicity=day&since=366", args.cold, routes.CACHE.clear)))

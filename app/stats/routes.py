@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -72,16 +73,33 @@ def _ttl() -> float:
     return float(current_app.config.get("STATS_CACHE_SECONDS", 60))
 
 
+def _in_background(job) -> None:
+    """Run a cache refresh in a thread with its own application context and session."""
+    app = current_app._get_current_object()
+
+    def run():
+        with app.app_context():
+            try:
+                job()
+            except Exception:  # the stale value stays served; the next expiry retries
+                app.logger.exception("stats: background refresh failed")
+            finally:
+                db.session.remove()
+
+    threading.Thread(target=run, name="stats-refresh", daemon=True).start()
+
+
 def get_report(months: int):
-    today = _today()
+    """The report and its published rows, cached per period (the day is read at computation
+    time, so the figures roll over at midnight within one TTL)."""
     budget = float(current_app.config.get("ANNUAL_BUDGET_EUR") or 0)
 
     def compute():
-        report = compute_report(db.session, today, months, budget_eur=budget, territory_info=_territory_info(),
+        report = compute_report(db.session, _today(), months, budget_eur=budget, territory_info=_territory_info(),
                                 computed_at=datetime.now(UTC).replace(tzinfo=None))
         return report, published_rows(report)
 
-    return CACHE.get_or_compute(("report", months, today, budget), _ttl(), compute)
+    return CACHE.get_or_compute(("report", months, budget), _ttl(), compute, _in_background)
 
 
 def _updated_text(computed_at: datetime) -> str:
@@ -192,9 +210,8 @@ def api():
         if not 1 <= since <= API_LIMITS[periodicity]:
             return _api_error(422, "since", f"since doit être compris entre 1 et {API_LIMITS[periodicity]} "
                                             f"pour periodicity={periodicity}.")
-    today = _today()
-    series = CACHE.get_or_compute(("api", periodicity, since, today), _ttl(),
-                                  lambda: compute_api_series(db.session, today, periodicity, since))
+    series = CACHE.get_or_compute(("api", periodicity, since), _ttl(),
+                                  lambda: compute_api_series(db.session, _today(), periodicity, since), _in_background)
     response = jsonify(description=API_DESCRIPTION, stats=[
         {"value": None if 0 < n < 5 else n, "date": start.isoformat()} for start, n in series
     ])

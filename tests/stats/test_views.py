@@ -223,3 +223,26 @@ def test_events_of_a_seeded_db_only_carry_codes(seeded):
     for event in Event.query.all():
         assert set((event.data or {}).keys()) <= {"financements", "nb_etapes", "etape", "phase", "statut",
                                                   "type", "id", "utile", "questions"}
+
+
+def test_cache_serves_stale_values_while_refreshing_once():
+    import time
+
+    from app.stats.cache import TTLCache
+
+    cache = TTLCache()
+    jobs = []
+    calls = iter(range(100))
+    compute = lambda: next(calls)  # noqa: E731
+    assert cache.get_or_compute("k", 0.01, compute, jobs.append) == 0  # first: computed in the request
+    time.sleep(0.02)
+    assert cache.get_or_compute("k", 0.01, compute, jobs.append) == 0  # expired: stale value served
+    assert cache.get_or_compute("k", 0.01, compute, jobs.append) == 0
+    assert len(jobs) == 1  # one refresh only
+    jobs[0]()
+    assert cache.get_or_compute("k", 10, compute, jobs.append) == 1
+    cache.clear()
+    assert cache.get_or_compute("k", 0.001, compute, jobs.append) == 2
+    time.sleep(0.02)
+    assert cache.get_or_compute("k", 0.001, compute, jobs.append) == 3  # older than 10 TTL: computed now
+    assert len(jobs) == 1
