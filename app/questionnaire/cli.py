@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.engine.content_check import check_content
+from app.engine.coverage import coverage_report
 
 content_cli = AppGroup("content", help="Contenu : questionnaire et catalogues.")
 
@@ -25,6 +26,14 @@ def check_command(path: Path | None) -> None:
         click.echo(f"{len(errors)} erreur(s) dans le contenu ({root}).", err=True)
         raise SystemExit(1)
     click.echo(f"Contenu valide ({root}).")
+
+
+@content_cli.command("coverage")
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def coverage_command(path: Path | None) -> None:
+    """Compte les étapes par phase, les financements par statut, usage et région, les contacts par territoire."""
+    root = path or content_root(current_app)
+    click.echo(coverage_report(root / "data"), nl=False)
 
 
 def content_root(app) -> Path:

@@ -1,0 +1,35 @@
+"""``flask content coverage``: the report content editors and the closing notes quote."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def test_coverage_command_prints_the_shipped_catalog_counts(runner):
+    result = runner.invoke(args=["content", "coverage"])
+
+    assert result.exit_code == 0, result.output
+    steps = sum(len(yaml.safe_load(f.read_text(encoding="utf-8"))) for f in (DATA / "etapes").glob("*.yaml"))
+    assert f"Étapes : {steps}" in result.output
+    assert "Dispositifs ouverts par usage" in result.output
+    assert "ddt : 101 départements couverts" in result.output
+
+
+def test_coverage_command_reads_a_draft_folder(runner, tmp_path):
+    draft = tmp_path / "brouillon"
+    shutil.copytree(DATA, draft / "data", ignore=shutil.ignore_patterns("territoires"))
+    first = sorted((draft / "data" / "etapes").glob("*.yaml"))[0]
+    items = yaml.safe_load(first.read_text(encoding="utf-8"))
+    first.write_text(yaml.safe_dump(items[1:], allow_unicode=True), encoding="utf-8")
+
+    shipped = runner.invoke(args=["content", "coverage"]).output
+    result = runner.invoke(args=["content", "coverage", str(draft)])
+
+    assert result.exit_code == 0, result.output
+    count = int(shipped.split("Étapes : ")[1].split("\n")[0])
+    assert f"Étapes : {count - 1}" in result.output
