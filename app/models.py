@@ -54,6 +54,9 @@ class Site(db.Model):
     point_geojson: Mapped[dict | None] = mapped_column(JSON)
     perimeter_geojson: Mapped[dict | None] = mapped_column(JSON)
     surface_m2: Mapped[float | None] = mapped_column(Float)
+    # Last enrichment from public APIs: per source, its status, date and French warning
+    # (no personal data; the pre-filled values themselves are stored as answers).
+    enrichissement: Mapped[dict | None] = mapped_column(JSON)
     # Questionnaire progress.
     current_group: Mapped[str | None] = mapped_column(String(100))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
