@@ -18,7 +18,7 @@ from app.geo import (
 from app.geo.upload import FORMATS, read_perimeter
 from app.models import Site
 
-from .service import commune_of, save_location
+from .service import commune_of, enrichment_summary, refresh_enrichment, save_location
 
 bp = Blueprint("localisation", __name__)
 
@@ -128,11 +128,27 @@ def localisation(token: str):
     status = 422 if errors else 200
     return render_template(
         "localisation/localisation.html", site=site, form=form, errors=errors, choices=choices,
-        formats=FORMATS, territoire=territory_block(site.commune_code) if site.commune_code else None,
+        formats=FORMATS, enrichissement=enrichment_summary(site), territoire=territory_block(site.commune_code) if site.commune_code else None,
         tiles_url=current_app.config.get("MAP_TILES_URL") or "",
         tiles_attribution=current_app.config.get("MAP_TILES_ATTRIBUTION") or "",
         max_mo=int(current_app.config.get("PERIMETER_MAX_BYTES", 5 * 1024 * 1024)) // (1024 * 1024),
     ), status
+
+
+@bp.post("/sites/<token>/localisation/enrichir")
+def enrichir(token: str):
+    """Query the public APIs again for a located site; failures stay warnings."""
+    site = Site.query.filter_by(token=token).first_or_404()
+    warnings = refresh_enrichment(site)
+    if warnings is None:
+        flash("Indiquez d'abord un point ou un périmètre : les données publiques se consultent à partir "
+              "de l'emplacement du site.", "info")
+    elif warnings:
+        for message in warnings:
+            flash(message, "warning")
+    else:
+        flash("Toutes les sources de données publiques ont répondu.", "success")
+    return redirect(url_for("localisation.localisation", token=token) + "#donnees-publiques")
 
 
 def _resolve_commune(text: str, errors: dict):

@@ -225,6 +225,44 @@ def test_enrichment_down_is_a_warning_not_an_error(client, site, apis):
     assert Answer.query.filter_by(site_id=site.id).count() == 0
 
 
+def test_failed_sources_are_kept_on_the_site_and_can_be_queried_again(client, site, apis):
+    # first visit: every public API answers 500 → the site remembers which sources failed
+    client.post(f"/sites/{site.token}/localisation", data={"perimetre": json.dumps(mapping(SITE))})
+    page_html = client.get(f"/sites/{site.token}/localisation").get_data(as_text=True)
+    assert "Données publiques consultées le" in page_html
+    assert page_html.count("Indisponible") == 3
+    assert "Interroger à nouveau les sources indisponibles" in page_html
+
+    # the APIs are back: the retry button pre-fills the answers and the failures disappear
+    serve_all(apis)
+    clear_caches()
+    r = client.post(f"/sites/{site.token}/localisation/enrichir")
+    assert r.status_code == 302 and r.headers["Location"].endswith("#donnees-publiques")
+    assert "Toutes les sources de données publiques ont répondu." in flashes(client)
+    page_html = client.get(f"/sites/{site.token}/localisation").get_data(as_text=True)
+    assert "Indisponible" not in page_html
+    assert "Interroger à nouveau" not in page_html
+    assert Answer.query.filter_by(site_id=site.id, question_id="urba_zone_type").one().value == "U"
+
+
+def test_retry_without_a_point_explains_what_is_missing(client, site, offline):
+    client.post(f"/sites/{site.token}/localisation", data={"commune": "Loos-en-Gohelle"})
+    r = client.post(f"/sites/{site.token}/localisation/enrichir")
+    assert r.status_code == 302
+    assert any("Indiquez d'abord un point" in m for m in flashes(client))
+    assert client.post("/sites/inconnu/localisation/enrichir").status_code == 404
+
+
+def test_changing_location_clears_the_previous_report(client, site, apis):
+    client.post(f"/sites/{site.token}/localisation", data={"lon": "2.777", "lat": "50.4565"})
+    db.session.refresh(site)
+    assert set(site.enrichissement["sources"]) == {"cadastre", "gpu", "georisques"}
+    apis.clear()
+    client.post(f"/sites/{site.token}/localisation", data={"commune": "62528"})
+    db.session.refresh(site)
+    assert site.enrichissement is None
+
+
 def test_address_search_uses_api_adresse(client, apis):
     apis.expect_request("/search/").respond_with_json(ADRESSE_SEARCH)
     data = client.get("/localisation/adresses?q=8 rue de la gare loos").get_json()
