@@ -65,7 +65,6 @@ def create_app(config: dict | None = None) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
-    app.cli.add_command(__import__("app.geo.cli", fromlist=["data_cli"]).data_cli)
     if app.config.get("CHECK_CONTENT_ON_START", True):
         _check_content(app)
     return app
