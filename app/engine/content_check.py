@@ -10,6 +10,7 @@ import importlib
 from pathlib import Path
 
 from app.engine.questionnaire import Questionnaire, load_questionnaire, run_scenarios
+from app.engine.usage import check_usage
 from app.engine.yamlsrc import ContentError, ContentInvalid
 
 _CACHE: dict[tuple, tuple[Questionnaire | None, list[ContentError]]] = {}
@@ -18,7 +19,7 @@ _CACHE: dict[tuple, tuple[Questionnaire | None, list[ContentError]]] = {}
 def _fingerprint(root: Path) -> tuple:
     """Names, sizes and modification times of every content file: a cheap cache key."""
     items = []
-    for sub in ("questionnaires", "data"):
+    for sub in ("questionnaires", "data", "stats"):
         folder = root / sub
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
@@ -51,8 +52,13 @@ def check_content_and_load(root: str | Path) -> tuple[Questionnaire | None, list
     if questionnaire is not None:
         errors += check_scenarios(questionnaire, root)
     data = root / "data"
+    catalogs = None
     if data.is_dir():
-        errors += _check_catalogs(data, questionnaire)
+        catalog_errors, catalogs = _check_catalogs(data, questionnaire)
+        errors += catalog_errors
+    if questionnaire is not None and not errors:
+        # No decorative question: every question must change the path or feed the statistics.
+        errors += check_usage(questionnaire, catalogs, root)
     result = (questionnaire if not errors else None, errors)
     _CACHE[key] = result
     return result
@@ -71,17 +77,16 @@ def check_scenarios(questionnaire: Questionnaire, root: Path) -> list[ContentErr
     return errors
 
 
-def _check_catalogs(data: Path, questionnaire: Questionnaire | None) -> list[ContentError]:
-    """Delegate to ``app.engine.catalogs.load_catalogs`` once it exists (path engine, issue 5)."""
+def _check_catalogs(data: Path, questionnaire: Questionnaire | None) -> tuple[list[ContentError], object | None]:
+    """Delegate to ``app.engine.catalogs.load_catalogs``; return its errors and the loaded catalogs."""
     try:
         catalogs = importlib.import_module("app.engine.catalogs")
     except ImportError:
-        return []
+        return [], None
     load = getattr(catalogs, "load_catalogs", None)
     if load is None or questionnaire is None:
-        return []
+        return [], None
     try:
-        load(data, questionnaire.vocabulary())
+        return [], load(data, questionnaire.vocabulary())
     except ContentInvalid as exc:
-        return list(exc.errors)
-    return []
+        return list(exc.errors), None

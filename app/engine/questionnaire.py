@@ -62,7 +62,7 @@ RESERVED_IDS = {"action", "retour", "csrf_token", "questions_affichees"}  # form
 GROUP_KEYS = {"id", "titre", "introduction", "si", "questions"}
 QUESTION_KEYS = {
     "id", "type", "libelle", "indice", "pourquoi", "comment_trouver", "choix", "unite", "validation",
-    "obligatoire", "je_ne_sais_pas", "si", "sert_a",
+    "obligatoire", "je_ne_sais_pas", "si", "sert_a", "hors_parcours", "libelle_court",
 }
 CHOICE_KEYS = {"valeur", "libelle", "aide", "exclusif", "cache"}
 VALIDATION_KEYS = {"min", "max", "entier", "longueur_max"}
@@ -98,6 +98,8 @@ class Question:
     dont_know: bool = False  # offers « Je ne sais pas » (stored as ``inconnu``)
     condition: Any = None
     serves: list[str] = field(default_factory=list)
+    justification: str = ""  # ``hors_parcours``: why a question nothing reads is kept (app.engine.usage)
+    short_label: str = ""  # ``libelle_court``: the noun used in path explanations
     file: str = ""
     line: int = 0
 
@@ -119,7 +121,8 @@ class Question:
         kind = {CHOIX_MULTIPLE: "choix_multiple", NOMBRE: "nombre", ANNEE: "nombre"}.get(self.type)
         if kind is None:
             kind = "choix" if self.type in CHOICE_TYPES else "texte"
-        return FactInfo(self.label, kind, self.choice_labels if self.type in CHOICE_TYPES else {}, self.unit)
+        return FactInfo(self.short_label or self.label, kind,
+                        self.choice_labels if self.type in CHOICE_TYPES else {}, self.unit)
 
 
 @dataclass
@@ -454,10 +457,17 @@ def _parse_question(raw: Any, gid: str, file: str, errors: _Errors) -> Question 
         errors.add(file, raw, qid, "« sert_a » manquant : dites quelle étape, quel contact, quel financement ou "
                    "quelle statistique dépend de cette question (pas de question décorative)")
         serves = []
+    extra_text: dict[str, str] = {}
+    for key in ("hors_parcours", "libelle_court"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            errors.add(file, raw, qid, f"« {key} » doit être une phrase (texte non vide)")
+        extra_text[key] = _text(value) if isinstance(value, str) else ""
     q = Question(
         id=qid, type=qtype, label=label, group_id=gid, hint=_text(raw.get("indice")),
         why=_text(raw.get("pourquoi")), how=_text(raw.get("comment_trouver")), unit=_text(raw.get("unite")),
         condition=raw.get("si"), serves=[_text(s) for s in serves if _text(s)], file=file, line=line_of(raw),
+        justification=extra_text["hors_parcours"], short_label=extra_text["libelle_court"],
     )
     # Choices.
     raw_choices = raw.get("choix")

@@ -44,8 +44,8 @@ OVERSEAS_DEPS = {"971", "972", "973", "974", "976"}
 # few extra questions documented in docs/contenu-questions-attendues.md.
 CNIG_SCHEMA = ROOT.parent / "shared" / "cnig" / "schema-friches-v1.0.6.json"
 CNIG_FIELDS = ("site_type", "site_occupation", "bati_pollution", "bati_etat", "bati_patrimoine",
-               "sol_pollution_existe", "urba_zone_type", "urba_doc_type")
-NUMBER_FIELDS = ("local_ancien_annee", "unite_fonciere_surface", "bati_surface", "activite_fin_annee")
+               "sol_pollution_existe", "urba_zone_type", "urba_doc_type", "site_securite", "bati_vacance")
+NUMBER_FIELDS = ("local_ancien_annee", "unite_fonciere_surface", "bati_surface", "activite_fin_annee", "bati_nombre")
 EXTRA_QUESTIONS = {
     "proprietaire": ("choix", ["commune", "epci", "departement_region", "etat", "etablissement_public", "sncf",
                                "bailleur_social", "prive", "copropriete_indivision", "inconnu"]),
@@ -58,6 +58,14 @@ EXTRA_QUESTIONS = {
     "risque_immediat": ("choix", ["oui", "non", "inconnu"]),
     "enjeux_biodiversite": ("choix", ["oui", "non", "inconnu"]),
     "programme_anct": ("choix_multiple", ["action_coeur_de_ville", "petites_villes_de_demain", "villages_avenir", "ort", "aucun"]),
+    # Questions wired so that none is decorative (issue 3).
+    "site_clos": ("choix", ["oui", "non", "inconnu"]),
+    "proprietaire_vendeur": ("choix", ["oui", "non", "inconnu"]),
+    "diagnostic_pollution_realise": ("choix", ["oui", "non", "inconnu"]),
+    "diagnostic_amiante_realise": ("choix", ["oui", "non", "inconnu"]),
+    "risques_connus": ("choix_multiple", ["inondation", "mouvement_terrain", "technologique", "minier", "aucun"]),
+    "marche_vacance": ("choix", ["faible", "moyenne", "forte", "inconnu"]),
+    "marche_demande": ("choix", ["oui", "non", "inconnu"]),
 }
 TERRITORY = {
     "commune": FactInfo("Commune", "texte"), "epci": FactInfo("EPCI", "texte"),
