@@ -132,7 +132,8 @@ def _missing(facts: list[Fact], vocabulary: Vocabulary | None) -> list[Missing]:
 
 
 def _explain(ev: Evaluation, missing: list[Missing], default: str) -> list[str]:
-    reasons = list(ev.reasons) or ([default] if ev.value is True else [])
+    # The same fact may be read twice by one condition (e.g. a use in two branches): say it once.
+    reasons = list(dict.fromkeys(ev.reasons)) or ([default] if ev.value is True else [])
     for m in missing:
         if m.kind == KIND_TERRITORY:
             reasons.append(f"À vérifier : {m.label} (donnée du territoire inconnue)")
