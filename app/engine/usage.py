@@ -44,6 +44,7 @@ from app.engine.conditions import (
     evaluate,
     referenced_facts,
 )
+from app.engine.facts import build_facts
 from app.engine.questionnaire import LOCALISATION, Questionnaire, _mentioned, _thresholds
 from app.engine.yamlsrc import ContentError, ContentInvalid, line_of, load_yaml
 
@@ -201,9 +202,10 @@ def _small_domain(fact: Fact, info: FactInfo, conditions: list[Any]) -> list[Any
     """Values that can change these conditions: the ones they name, one other value, unknown."""
     values: list[Any] = [None]
     if info.type == "nombre":
+        numbers = {0.0}
         for t in _thresholds(fact, conditions):
-            values += [t - 1, t, t + 1]
-        return values + [0]
+            numbers |= {t - 1, t, t + 1}
+        return values + sorted(numbers)
     if info.type == "booleen":
         return values + [True, False]
     named = list(dict.fromkeys(str(v) for v in _mentioned(fact, conditions)))
@@ -266,12 +268,15 @@ def hidden_question_trap(questionnaire: Questionnaire, condition: Any, qid: str)
                    if kind == KIND_QUESTION and v is not None}
         territory = {fid: v for (kind, fid), v in zip(ordered, combo, strict=True)
                      if kind == KIND_TERRITORY and v is not None}
-        values = questionnaire.facts(answers, territory)
-        if questionnaire.is_visible(qid, values):
-            continue
+        values = build_facts(answers, territory)
         result = evaluate(condition, values)
-        if result.value is None and target in result.missing:
-            return {f: v for f, v in values.items() if v is not None}
+        if result.value is not None or target not in result.missing:
+            continue
+        # Keep only combinations the questionnaire can produce: no answer to a hidden question
+        # (the combination with those answers removed is tried on its own).
+        if questionnaire.facts(answers, territory) != values or questionnaire.is_visible(qid, values):
+            continue
+        return values
     return None
 
 
