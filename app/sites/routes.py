@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
 from app.events import record
 from app.extensions import db
@@ -23,6 +23,9 @@ def start():
     db.session.add(site)
     record("site_cree", site)
     db.session.commit()
+    flash("Votre site est créé. Sans compte, son lien personnel est la seule façon de le retrouver : "
+          f"ajoutez-le à vos favoris ou notez-le — {url_for('sites.show', token=site.token, _external=True)}",
+          "info")
     return redirect(location_url(site.token) or url_for("questionnaire.resume", token=site.token), code=303)
 
 
