@@ -19,7 +19,9 @@ it is kept although it changes neither the path nor the statistics (for example 
 name). A ``hors_parcours`` on a question that *is* used is an error too, so the field never hides
 a real use.
 
-A second check catches conditions that would ask the user to answer a question the questionnaire
+``sert_a`` stays free text, but a step or scheme id it names must really read the question.
+
+A last check catches conditions that would ask the user to answer a question the questionnaire
 hides: a step or scheme whose condition stays unknown only because a question is hidden (its
 answer is then ignored) would be shown « à vérifier » with a question nobody can answer.
 
@@ -29,6 +31,7 @@ No Flask import. ``python -m app.engine.usage [ROOT]`` prints the question → u
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -171,7 +174,27 @@ def check_usage(questionnaire: Questionnaire, catalogs: Any | None, root: Path) 
                 q.file, q.line, qid,
                 f"« hors_parcours » est inutile : la question est déjà lue par {describe(u)}. Retirez ce champ"))
     if catalogs is not None:
+        errors += check_serves(questionnaire, catalogs, usage)
         errors += check_hidden_questions(questionnaire, catalogs, root)
+    return errors
+
+
+_CATALOG_ID = re.compile(r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+)*(?![\w-])")
+
+
+def check_serves(questionnaire: Questionnaire, catalogs: Any, usage: Mapping[str, QuestionUsage]) -> list[ContentError]:
+    """``sert_a`` is free text for editors, but a step or scheme id it names must really read the
+    question: the memo must not promise a use that the conditions do not make."""
+    known = set(catalogs.steps_by_id) | set(catalogs.schemes)
+    errors = []
+    for qid, q in questionnaire.questions.items():
+        readers = set(usage[qid].steps) | set(usage[qid].schemes)
+        named = {w for text in q.serves for w in _CATALOG_ID.findall(text) if w in known}
+        for ident in sorted(named - readers):
+            errors.append(ContentError(
+                q.file, q.line, qid,
+                f"« sert_a » cite « {ident} », dont la condition ne lit pas cette question : corrigez "
+                f"« sert_a » ou la condition de « {ident} »"))
     return errors
 
 

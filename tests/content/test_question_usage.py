@@ -143,9 +143,11 @@ def test_question_used_only_to_show_another_question_is_decorative(tmp_path):
             est: ruine
 """, "")
     found = messages(build(tmp_path, steps=steps))
-    assert len(found) == 2, found
+    assert len(found) == 3, found
     assert any("« bati_nombre »" in m and "ne sert qu'à afficher : etat_bati" in m for m in found)
     assert any("« etat_bati »" in m and "question décorative" in m for m in found)
+    # Its « sert_a » still promises the step: that memo is now wrong too.
+    assert any("« etat_bati »" in m and "« sert_a » cite « securiser »" in m for m in found)
 
 
 def test_hors_parcours_keeps_a_question_and_is_refused_on_a_used_one(tmp_path):
@@ -167,6 +169,13 @@ def test_hors_parcours_keeps_a_question_and_is_refused_on_a_used_one(tmp_path):
                          'hors_parcours: ""')
     found = messages(build(tmp_path / "c", empty))
     assert any("« hors_parcours » doit être une phrase" in m for m in found), found
+
+
+def test_sert_a_must_not_name_a_step_that_does_not_read_the_question(tmp_path):
+    text = QUESTIONNAIRE.replace("""        sert_a: [statistiques]""", """        sert_a: [statistiques, "étape securiser (surface)"]""")
+    found = check_content(build(tmp_path, text))
+    assert [(e.id, e.line) for e in found] == [("surface", 5)], found
+    assert "« sert_a » cite « securiser », dont la condition ne lit pas cette question" in found[0].message
 
 
 def test_statistics_count_as_a_use_and_unknown_ids_are_reported(tmp_path):
