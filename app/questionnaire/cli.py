@@ -36,5 +36,14 @@ def coverage_command(path: Path | None) -> None:
     click.echo(coverage_report(root / "data"), nl=False)
 
 
+@content_cli.command("usage")
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def usage_command(path: Path | None) -> None:
+    """Pour chaque question : les étapes, financements, contacts et statistiques qui la lisent."""
+    from app.engine.usage import main
+
+    raise SystemExit(main([str(path or content_root(current_app))]))
+
+
 def content_root(app) -> Path:
     return Path(app.config.get("CONTENT_ROOT") or Path(app.root_path).parent)

@@ -33,3 +33,13 @@ def test_coverage_command_reads_a_draft_folder(runner, tmp_path):
     assert result.exit_code == 0, result.output
     count = int(shipped.split("Étapes : ")[1].split("\n")[0])
     assert f"Étapes : {count - 1}" in result.output
+
+
+def test_usage_command_lists_what_reads_each_question(runner):
+    result = runner.invoke(args=["content", "usage"])
+
+    assert result.exit_code == 0, result.output
+    assert "DÉCORATIVE" not in result.output
+    block = result.output.split("proprietaire_vendeur — ")[1].split("\n\n")[0].split("\n")
+    assert block[0] == "utile"
+    assert "acquisition-amiable" in "\n".join(block[:4])
