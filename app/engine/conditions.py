@@ -118,6 +118,7 @@ class FactInfo:
     type: str = "choix"  # choix | choix_multiple | nombre | booleen | texte
     choices: Mapping[str, str] = field(default_factory=dict)  # value -> label
     unit: str = ""
+    year: bool = False  # a "nombre" that is a year: written 1997, never with a thousands separator
 
 
 Vocabulary = Mapping[Fact, FactInfo]
@@ -162,6 +163,8 @@ def _value_label(fact: Fact, value: Any, vocabulary: Vocabulary | None) -> str:
         return info.choices[value]
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if info and info.year and isinstance(value, int):
+        return str(value)
     text = f"{value:,}".replace(",", "\u202f") if isinstance(value, int) else str(value)
     return f"{text} {info.unit}".strip() if info and info.unit and not isinstance(value, str) else text
 

@@ -122,7 +122,7 @@ class Question:
         if kind is None:
             kind = "choix" if self.type in CHOICE_TYPES else "texte"
         return FactInfo(self.short_label or self.label, kind,
-                        self.choice_labels if self.type in CHOICE_TYPES else {}, self.unit)
+                        self.choice_labels if self.type in CHOICE_TYPES else {}, self.unit, year=self.type == ANNEE)
 
 
 @dataclass

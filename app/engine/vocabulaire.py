@@ -296,6 +296,7 @@ def default_vocabulary() -> dict:
             LABELS.get(qid, CNIG_FIELDS.get(qid, (qid,))[0]), "choix", {v: labels.get(v, v) for v in values}
         )
     for qid in NUMBER_FIELDS + YEAR_FIELDS:
-        vocab[(KIND_QUESTION, qid)] = FactInfo(LABELS.get(qid, CNIG_FIELDS[qid][0]), "nombre", unit=UNITS.get(qid, ""))
+        vocab[(KIND_QUESTION, qid)] = FactInfo(LABELS.get(qid, CNIG_FIELDS[qid][0]), "nombre", unit=UNITS.get(qid, ""),
+                                               year=qid in YEAR_FIELDS)
     vocab.update(TERRITORY_VOCABULARY)
     return vocab
