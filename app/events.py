@@ -5,22 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.extensions import db
-from app.models import Event, Site
+from app.models import Event, Site, utcnow
+
+SITE_FIELDS = ("commune_code", "epci_code", "departement_code", "region_code")
+
+
+def event_values(event_type: str, site=None, data: dict | None = None, at: datetime | None = None) -> dict:
+    """Column values of an event; ``site`` is a saved ``Site`` or any row with its id, territory
+    codes and ``is_demo`` (for writers that insert in batches, e.g. app.parcours.view_events)."""
+    values = {"type": event_type, "data": data or None, "created_at": at or utcnow()}
+    if site is not None:
+        values.update({"site_id": site.id, "is_demo": bool(site.is_demo)},
+                      **{name: getattr(site, name) for name in SITE_FIELDS})
+    return values
 
 
 def record(event_type: str, site: Site | None = None, data: dict | None = None, at: datetime | None = None) -> Event:
     """Add an event to the current session (the caller commits). Copies the site's territory codes."""
-    event = Event(type=event_type, data=data or None)
-    if site is not None:
-        if site.id is None:
-            db.session.flush()
-        event.site_id = site.id
-        event.commune_code = site.commune_code
-        event.epci_code = site.epci_code
-        event.departement_code = site.departement_code
-        event.region_code = site.region_code
-        event.is_demo = bool(site.is_demo)
-    if at is not None:
-        event.created_at = at
+    if site is not None and site.id is None:
+        db.session.flush()
+    event = Event(**event_values(event_type, site, data, at))
     db.session.add(event)
     return event

@@ -50,6 +50,9 @@ def make_app(database_url: str, **overrides):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        # Path-page views write their statistics event in the request, so that a test sees it at
+        # once; the batched writer (app.parcours.view_events) has its own tests.
+        "PARCOURS_VIEW_EVENTS_SECONDS": 0,
     }
     config.update(overrides)
     return create_app(config)

@@ -1,40 +1,66 @@
-"""Path page and step tracking. Thin views: computation in app.engine, glue in service.py."""
+"""Path page, step page and step tracking. Thin views: computation in app.engine, glue in
+service.py, the rendered-page cache in page_cache.py."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from flask import abort, get_template_attribute, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+from sqlalchemy import bindparam, select
 
-from app.events import record
+from app.events import event_values, record
 from app.extensions import db
-from app.models import STEP_STATUSES, Site, StepProgress
+from app.models import STEP_STATUSES, Answer, Event, Site, StepProgress
+from app.pages.routes import layout_helpers
 
 from . import bp
-from .service import compute_for_site
+from .page_cache import CSRF_PLACEHOLDER, CachedPage, PageCache, site_version, squeeze
+from .service import compute_for_site, get_engine
+from .view_events import buffer_for
 
 NOTE_MAX = 2000
 _FRAGMENTS: dict[tuple, str] = {}  # rendered step contents, per computed step (see _step.html)
 FRAGMENTS_MAX = 20_000
 
 
-def _fragments(result, commune: str | None) -> dict[str, str]:
+def _fragment(step, commune: str | None, body=None) -> str:
     """Step card contents, rendered once per distinct computed step and process. The key holds
     everything the fragment shows, so a changed answer, scheme date or commune renders anew."""
-    body = None
-    out = {}
-    for s in result.steps:
-        key = (s.id, s.status, tuple(s.reasons), tuple(c.id for c in s.contacts), commune,
-               tuple((f.id, f.status, f.days_left, f.eligibility) for f in s.schemes), id(s.step))
-        html = _FRAGMENTS.get(key)
-        if html is None:
-            body = body or get_template_attribute("parcours/_step.html", "body")
-            html = body(s, commune)
-            if len(_FRAGMENTS) > FRAGMENTS_MAX:
-                _FRAGMENTS.clear()
-            _FRAGMENTS[key] = html
-        out[s.id] = html
-    return out
+    key = (step.id, step.status, tuple(step.reasons), tuple(c.id for c in step.contacts), commune,
+           tuple((f.id, f.status, f.days_left, f.eligibility) for f in step.schemes), id(step.step))
+    html = _FRAGMENTS.get(key)
+    if html is None:
+        body = body or get_template_attribute("parcours/_step.html", "body")
+        html = Markup(squeeze(str(body(step, commune))))
+        if len(_FRAGMENTS) > FRAGMENTS_MAX:
+            _FRAGMENTS.clear()
+        _FRAGMENTS[key] = html
+    return html
+
+
+def _fragments(result, commune: str | None) -> dict[str, str]:
+    body = get_template_attribute("parcours/_step.html", "body")
+    return {s.id: _fragment(s, commune, body) for s in result.steps}
+
+
+def _page_cache() -> PageCache:
+    cache = current_app.extensions.get("parcours_page_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault(
+            "parcours_page_cache", PageCache(current_app.config.get("PARCOURS_PAGE_CACHE_SITES", 200)))
+    return cache
 
 
 def _site(token: str) -> Site:
@@ -45,75 +71,172 @@ def _progress(site: Site) -> dict[str, StepProgress]:
     return {p.step_id: p for p in site.steps}
 
 
-def _render(site: Site, errors: dict | None = None):
-    result, territoire = compute_for_site(site)
+def _commune(territoire: dict | None) -> str | None:
+    return territoire["commune"]["nom"] if territoire else None
+
+
+def _render_page(site: Site, today: date) -> CachedPage:
+    """The whole page, with a CSRF placeholder where the session's token goes."""
     progress = _progress(site)
+    result, territoire = compute_for_site(site, today=today)
     phases = []
     for group in result.by_phase():
         done = sum(1 for s in group.steps if progress.get(s.id) and progress[s.id].status in ("fait", "non_concerne"))
         phases.append({"group": group, "done": done, "total": len(group.steps)})
     next_step = next((s for s in result.steps
                       if not progress.get(s.id) or progress[s.id].status in ("a_faire", "en_cours")), None)
-    done_total = sum(p["done"] for p in phases)
     html = render_template(
         "parcours/show.html", site=site, result=result, territoire=territoire, phases=phases,
-        progress=progress, next_step=next_step, statuses=STEP_STATUSES, errors=errors or {},
-        done_total=done_total, today=date.today(),
-        fragments=_fragments(result, territoire["commune"]["nom"] if territoire else None),
+        progress=progress, next_step=next_step, statuses=STEP_STATUSES, today=today,
+        done_total=sum(p["done"] for p in phases), fragments=_fragments(result, _commune(territoire)),
+        csrf_token=lambda: CSRF_PLACEHOLDER,
     )
-    return html, result
+    return CachedPage.from_html(html, {"financements": [s.id for s in result.open_schemes],
+                                       "nb_etapes": len(result.steps)})
+
+
+# What every view reads, as plain rows (no ORM objects), with statements built once.
+_SITE_ROW = select(Site.id, Site.token, Site.nom, Site.commune_code, Site.epci_code, Site.departement_code,
+                   Site.region_code, Site.is_demo).where(Site.token == bindparam("token"))
+_ANSWERS = select(Answer.question_id, Answer.value).where(Answer.site_id == bindparam("site_id"))
+_TRACKING = select(StepProgress.step_id, StepProgress.status, StepProgress.date,
+                   StepProgress.note).where(StepProgress.site_id == bindparam("site_id"))
 
 
 @bp.get("/sites/<token>/parcours")
 def show(token: str):
-    site = _site(token)
-    html, result = _render(site)
-    record("parcours_consulte", site, {
-        "financements": [s.id for s in result.open_schemes],
-        "nb_etapes": len(result.steps),
-    })
-    db.session.commit()
-    return html
+    conn = db.session.connection()
+    row = conn.execute(_SITE_ROW, {"token": token}).first()
+    if row is None:
+        abort(404)
+    answers = conn.execute(_ANSWERS, {"site_id": row.id}).all()
+    tracking = conn.execute(_TRACKING, {"site_id": row.id}).all()
+    today = date.today()
+    version = site_version(row, answers, tracking, get_engine(), today, tuple(layout_helpers()["site_notices"]()))
+    # Rendered, never cached: the thanks after a vote (``?avis=…``) and pending flash messages.
+    use_cache = (current_app.config.get("PARCOURS_PAGE_CACHE", True) and "avis" not in request.args
+                 and not session.get("_flashes"))
+    cache = _page_cache()
+    page = cache.get(row.id, version) if use_cache else None
+    if page is None:
+        page = _render_page(db.session.get(Site, row.id), today)
+        if use_cache:
+            cache.put(row.id, version, page)
+    body = page.with_csrf(generate_csrf())
+    buffer = buffer_for(current_app._get_current_object())
+    if buffer is None:
+        db.session.add(Event(**event_values("parcours_consulte", row, page.event_data)))
+        db.session.commit()
+    else:
+        db.session.rollback()  # end the read transaction now
+        buffer.add(event_values("parcours_consulte", row, page.event_data))
+    return Response(body, mimetype="text/html")
 
 
-@bp.post("/sites/<token>/parcours/etapes/<step_id>")
-def update_step(token: str, step_id: str):
-    site = _site(token)
-    result, _ = compute_for_site(site)
+# --- one step: detail page and tracking -------------------------------------------------------------
+
+def _step_or_404(site: Site, step_id: str):
+    """The step as computed for this site (404 when the step is not on its path)."""
+    result, territoire = compute_for_site(site)
     step = next((s for s in result.steps if s.id == step_id), None)
     if step is None:
         abort(404)
-    form = request.form
-    new_status = form.get("statut", "")
+    return step, territoire
+
+
+def _render_step(site: Site, step, territoire, errors: dict | None = None, kept: dict | None = None, code=200):
+    entry = _progress(site).get(step.id)
+    return render_template(
+        "parcours/etape.html", site=site, step=step, territoire=territoire, entry=entry,
+        status=entry.status if entry else "a_faire", statuses=STEP_STATUSES, errors=errors or {},
+        kept=kept, fragment=_fragment(step, _commune(territoire)), note_max=NOTE_MAX,
+    ), code
+
+
+@bp.get("/sites/<token>/parcours/etapes/<step_id>")
+def step_page(token: str, step_id: str):
+    site = _site(token)
+    step, territoire = _step_or_404(site, step_id)
+    return _render_step(site, step, territoire)
+
+
+def parse_date(raw: str) -> date:
+    """A date typed as 2026-10-01 (date input) or 01/10/2026 (text fallback); ValueError if neither."""
+    raw = raw.strip()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return datetime.strptime(raw, "%d/%m/%Y").date()
+
+
+def _validate(form) -> tuple[dict, dict, dict]:
+    """(clean values, errors by field, raw values to show back)."""
+    status = form.get("statut", "")
     raw_date = (form.get("date") or "").strip()
-    note = (form.get("note") or "").strip()
+    note = (form.get("note") or "").strip().replace("\r\n", "\n")
     errors: dict[str, str] = {}
-    if new_status not in STEP_STATUSES:
+    if status not in STEP_STATUSES:
         errors["statut"] = "Choisissez un état : à faire, en cours, fait ou non concerné."
     when = None
     if raw_date:
         try:
-            when = date.fromisoformat(raw_date)
+            when = parse_date(raw_date)
         except ValueError:
-            errors["date"] = "Saisissez une date valide au format JJ/MM/AAAA."
+            errors["date"] = "Saisissez une date valide, par exemple 01/10/2026."
         else:
-            if when.year < 1900 or when > date.today().replace(year=date.today().year + 10):
-                errors["date"] = "Saisissez une date plausible."
+            today = date.today()
+            if when.year < 1900 or when > today.replace(year=today.year + 10):
+                errors["date"] = "Saisissez une date entre 1900 et les dix prochaines années."
     if len(note) > NOTE_MAX:
         errors["note"] = f"La note ne doit pas dépasser {NOTE_MAX} caractères (actuellement {len(note)})."
-    if errors:
-        kept = {"step": step_id, "statut": new_status, "date": raw_date, "note": note, **{f"err_{k}": v for k, v in errors.items()}}
-        html, _ = _render(site, errors=kept)
-        return html, 400
-    entry = _progress(site).get(step_id)
+    return {"statut": status, "date": when, "note": note}, errors, {"statut": status, "date": raw_date, "note": note}
+
+
+def _save(site: Site, step, status: str, when: date | None, note: str | None) -> None:
+    entry = _progress(site).get(step.id)
     if entry is None:
-        entry = StepProgress(site=site, step_id=step_id)
+        entry = StepProgress(site=site, step_id=step.id)
         db.session.add(entry)
-    changed = (entry.status, entry.date, entry.note or "") != (new_status, when, note)
-    entry.status = new_status
-    entry.date = when or (date.today() if new_status == "fait" else None)
-    entry.note = note or None
+    changed = (entry.status, entry.date, entry.note) != (status, when, note)
+    entry.status, entry.date, entry.note = status, when, note
     if changed:
-        record("etape_statut", site, {"etape": step_id, "phase": step.phase.id, "statut": new_status})
+        record("etape_statut", site, {"etape": step.id, "phase": step.phase.id, "statut": status})
     db.session.commit()
+
+
+def _back_to_path(token: str, step_id: str):
     return redirect(url_for("parcours.show", token=token, _anchor=f"etape-{step_id}"), code=303)
+
+
+@bp.post("/sites/<token>/parcours/etapes/<step_id>")
+def update_step(token: str, step_id: str):
+    """The full tracking form of the step page: state, date and note."""
+    site = _site(token)
+    step, territoire = _step_or_404(site, step_id)
+    values, errors, kept = _validate(request.form)
+    if errors:
+        return _render_step(site, step, territoire, errors, kept, code=400)
+    when = values["date"] or (date.today() if values["statut"] == "fait" else None)
+    _save(site, step, values["statut"], when, values["note"] or None)
+    return _back_to_path(token, step_id)
+
+
+@bp.post("/sites/<token>/parcours/etapes/<step_id>/statut")
+def update_status(token: str, step_id: str):
+    """The compact control of a path-page card: the state only; the note is kept, and the date
+    too unless the state changes (then today for « fait », none otherwise)."""
+    site = _site(token)
+    step, territoire = _step_or_404(site, step_id)
+    status = request.form.get("statut", "")
+    entry = _progress(site).get(step.id)
+    if status not in STEP_STATUSES:
+        kept = {"statut": status, "date": entry.date.isoformat() if entry and entry.date else "",
+                "note": entry.note if entry and entry.note else ""}
+        errors = {"statut": "Choisissez un état : à faire, en cours, fait ou non concerné."}
+        return _render_step(site, step, territoire, errors, kept, code=400)
+    if entry is not None and entry.status == status:
+        when = entry.date
+    else:
+        when = date.today() if status == "fait" else None
+    _save(site, step, status, when, entry.note if entry else None)
+    return _back_to_path(token, step_id)

@@ -3,6 +3,7 @@ facts from saved answers and territory. Thin: the logic lives in app.engine."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from datetime import date
 
@@ -45,7 +46,7 @@ def vocabulary():
             known = vocab.get(fact)
             # Keep the short noun label (« Pollution des sols ») rather than the question sentence,
             # but the questionnaire's choice labels and types.
-            vocab[fact] = replace(info, label=known.label) if known else info
+            vocab[fact] = replace(info, label=known.label, year=info.year or known.year) if known else info
     return vocab
 
 
@@ -57,7 +58,22 @@ def get_engine() -> PathEngine:
             engine = _ENGINES.get(data_dir)
             if engine is None:
                 engine = _ENGINES[data_dir] = PathEngine(get_catalogs(data_dir), vocabulary())
+                _freeze_long_lived()
     return engine
+
+
+def _freeze_long_lived() -> None:
+    """The catalogs and the territory dataset live as long as the process: move them out of the
+    cyclic garbage collector's reach (``gc.freeze``). Otherwise every full collection walks their
+    hundreds of thousands of objects again, a pause of about 130 ms that stalls every request of
+    the worker (measured under load, bench/parcours_http_bench.py)."""
+    try:
+        from app import geo
+
+        geo.get_dataset()
+    except Exception:  # noqa: BLE001 - no territory dataset: nothing more to keep
+        pass
+    gc.freeze()
 
 
 def territory(code: str | None) -> tuple[dict | None, dict | None, list[str]]:

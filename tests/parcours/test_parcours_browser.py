@@ -1,4 +1,8 @@
-"""The path page in real Chromium: mark a step done with the keyboard, accessibility, print view."""
+"""The path page in real Chromium: track steps with the keyboard only (compact control on the
+card, date and note on the step page), accessibility, print view.
+
+Every wait is on a real condition (URL reached, element state, text shown), never a sleep, and
+the database is read for this test's site only."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from tests.conftest import make_app, run_axe, save_screenshot
 
 pytestmark = pytest.mark.browser
 
+STEP = "inventaire-site"
+
 
 @pytest.fixture
 def site_token(database_url, live_server):
@@ -22,39 +28,75 @@ def site_token(database_url, live_server):
                            "porteur": "commune", "proprietaire": "commune"}.items():
             db.session.add(Answer(site=site, question_id=qid, value=value))
         db.session.commit()
-        yield site.token, app
+        yield site.token, site.id, app
+
+
+def progress(app, site_id: int) -> StepProgress:
+    with app.app_context():
+        return StepProgress.query.filter_by(site_id=site_id, step_id=STEP).one()
 
 
 def test_path_page_mark_step_done_with_keyboard(page, site_token):
-    token, app = site_token
-    page.goto(f"{page.base_url}/sites/{token}/parcours")
-    assert page.locator("h1").inner_text().startswith("Parcours de reconversion")
-    assert "Prochaine étape" in page.locator(".fr-callout").first.inner_text()
+    token, site_id, app = site_token
+    path_url = f"{page.base_url}/sites/{token}/parcours"
+    page.goto(path_url)
+    expect(page.locator("h1")).to_contain_text("Parcours de reconversion")
+    expect(page.locator(".fr-callout").first).to_contain_text("Prochaine étape")
 
-    # The explanation accordion opens and shows the readable reasons.
+    # The explanation accordion opens (DSFR script) and shows the readable reasons.
     why = page.locator("#etape-pollution-diagnostic .fr-accordion__btn")
     why.click()
+    expect(why).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#pourquoi-pollution-diagnostic")).to_be_visible()
     expect(page.locator("#pourquoi-pollution-diagnostic")).to_contain_text("ollution supposée")
 
-    # Keyboard only: focus the « Fait » radio of the first step, submit with Enter.
-    page.focus("#etape-inventaire-site-statut-a_faire")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    assert page.is_checked("#etape-inventaire-site-statut-fait")
+    # Keyboard only: choose « Fait » in the card's select, Tab to its button, Enter.
+    select = page.locator(f"#etape-{STEP}-statut")
+    select.focus()
+    page.keyboard.press("End")  # last option…
+    page.keyboard.press("ArrowUp")  # …then « Fait », just above « Non concerné »
+    expect(select).to_have_value("fait")
+    page.keyboard.press("Tab")
+    button = page.locator(f"#etape-{STEP} form.pf-tracking button[type=submit]")
+    expect(button).to_be_focused()
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**/sites/{token}/parcours#etape-inventaire-site")
-    assert "FAIT" in page.locator("#etape-inventaire-site .pf-step__badges").inner_text().upper()
-    with app.app_context():
-        assert StepProgress.query.filter_by(step_id="inventaire-site").one().status == "fait"
+    page.wait_for_url(f"**/sites/{token}/parcours#etape-{STEP}")
+    expect(page.locator(f"#etape-{STEP} .pf-step__badges")).to_contain_text("Fait")
+    expect(page.locator(f"#etape-{STEP}-statut")).to_have_value("fait")
+    assert progress(app, site_id).status == "fait"
 
     violations = run_axe(page)
     save_screenshot(page, "parcours")
     assert violations == [], violations
+
+    # Date and note on the step page, still with the keyboard.
+    link = page.locator(f"#etape-{STEP} a", has_text="Modifier la date ou la note")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/sites/{token}/parcours/etapes/{STEP}")
+    expect(page.locator("h1")).to_have_text("Rassembler ce que l'on sait déjà du site")
+    expect(page.locator("#etape-statut-fait")).to_be_checked()
+    page.locator("#etape-note").focus()
+    page.keyboard.type("Fiche faite avec le CAUE")
+    # The order of the date field's segments follows the browser's locale: fill it (ISO value).
+    page.locator("#etape-date").fill("2026-10-01")
+    expect(page.locator("#etape-date")).to_have_value("2026-10-01")
+    violations = run_axe(page)
+    save_screenshot(page, "parcours-etape")
+    assert violations == [], violations
+    page.locator("form.pf-step-form button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/sites/{token}/parcours#etape-{STEP}")
+    expect(page.locator(f"#etape-{STEP} .pf-step__tracking")).to_have_text(
+        "Fait le 01/10/2026. Note : Fiche faite avec le CAUE")
+    entry = progress(app, site_id)
+    assert (entry.date.isoformat(), entry.note) == ("2026-10-01", "Fiche faite avec le CAUE")
+
     outside = [url for url in page.requests_seen if not url.startswith(page.base_url)]
     assert outside == []
 
-    # Print view: forms hidden, explanations visible.
+    # Print view: tracking controls hidden, explanations visible.
     page.emulate_media(media="print")
-    assert not page.locator("#etape-inventaire-site form.pf-tracking").is_visible()
-    assert page.locator("#pourquoi-visite-regard-exterieur").is_visible()
+    expect(page.locator(f"#etape-{STEP} form.pf-tracking")).to_be_hidden()
+    expect(page.locator("#pourquoi-visite-regard-exterieur")).to_be_visible()
     save_screenshot(page, "parcours-impression")
