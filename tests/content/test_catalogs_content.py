@@ -42,7 +42,7 @@ OVERSEAS_DEPS = {"971", "972", "973", "974", "976"}
 
 # Question vocabulary: CNIG fields (verbatim values), API extensions, project questions, and the
 # few extra questions documented in docs/contenu-questions-attendues.md.
-CNIG_SCHEMA = ROOT.parent / "shared" / "cnig" / "schema-friches-v1.0.6.json"
+CNIG_SCHEMA = ROOT / "data" / "cnig" / "schema-friches-v1.0.6.json"
 CNIG_FIELDS = ("site_type", "site_occupation", "bati_pollution", "bati_etat", "bati_patrimoine",
                "sol_pollution_existe", "urba_zone_type", "urba_doc_type", "site_securite", "bati_vacance")
 NUMBER_FIELDS = ("local_ancien_annee", "unite_fonciere_surface", "bati_surface", "activite_fin_annee", "bati_nombre")
@@ -77,10 +77,8 @@ TERRITORY = {
 
 
 def _cnig_enums() -> dict[str, list[str]]:
-    if CNIG_SCHEMA.exists():
-        schema = json.loads(CNIG_SCHEMA.read_text(encoding="utf-8"))
-        return {f["name"]: f["constraints"]["enum"] for f in schema["fields"] if f["name"] in CNIG_FIELDS}
-    return {}
+    schema = json.loads(CNIG_SCHEMA.read_text(encoding="utf-8"))
+    return {f["name"]: f["constraints"]["enum"] for f in schema["fields"] if f["name"] in CNIG_FIELDS}
 
 
 def _vocabulary() -> dict:

@@ -19,7 +19,7 @@ from app.engine.questionnaire import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-CNIG = ROOT.parent / "shared" / "cnig" / "schema-friches-v1.0.6.json"
+CNIG = ROOT / "data" / "cnig" / "schema-friches-v1.0.6.json"
 
 CONTRACT = {
     "proprietaire": ["commune", "epci", "departement_region", "etat", "etablissement_public", "sncf",
@@ -55,7 +55,6 @@ def test_contract_question_ids_and_values_are_exact(questionnaire):
         "mixte", "inconnu"}
 
 
-@pytest.mark.skipif(not CNIG.exists(), reason="CNIG schema not available next to the repository")
 def test_cnig_fields_use_cnig_values_verbatim(questionnaire):
     schema = json.loads(CNIG.read_text(encoding="utf-8"))
     enums = {f["name"]: f.get("constraints", {}).get("enum") for f in schema["fields"]}
