@@ -4,6 +4,7 @@ service.py, the rendered-page cache in page_cache.py."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from flask import (
     Response,
@@ -18,7 +19,7 @@ from flask import (
 )
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, literal_column, null, select, union_all
 
 from app.events import event_values, record
 from app.extensions import db
@@ -95,22 +96,43 @@ def _render_page(site: Site, today: date) -> CachedPage:
                                        "nb_etapes": len(result.steps)})
 
 
-# What every view reads, as plain rows (no ORM objects), with statements built once.
-_SITE_ROW = select(Site.id, Site.token, Site.nom, Site.commune_code, Site.epci_code, Site.departement_code,
-                   Site.region_code, Site.is_demo).where(Site.token == bindparam("token"))
-_ANSWERS = select(Answer.question_id, Answer.value).where(Answer.site_id == bindparam("site_id"))
-_TRACKING = select(StepProgress.step_id, StepProgress.status, StepProgress.date,
-                   StepProgress.note).where(StepProgress.site_id == bindparam("site_id"))
+# What every view reads — the site, its answers and its tracking — in one statement built once,
+# as text (three kinds of rows: "s" site, "a" answer, "p" step progress): one query per view.
+def _version_query():
+    by_token = Site.token == bindparam("token")
+    blank = [null()] * 6
+    return union_all(
+        select(literal_column("'s'"), cast(Site.id, Text), Site.token, Site.nom, Site.commune_code, Site.epci_code,
+               Site.departement_code, Site.region_code, cast(Site.is_demo, Text)).where(by_token),
+        select(literal_column("'a'"), Answer.question_id, cast(Answer.value, Text), *blank)
+        .join(Site, Site.id == Answer.site_id).where(by_token),
+        select(literal_column("'p'"), StepProgress.step_id, StepProgress.status, cast(StepProgress.date, Text),
+               StepProgress.note, *blank[:4]).join(Site, Site.id == StepProgress.site_id).where(by_token),
+    )
+
+
+_VERSION_QUERY = _version_query()
+
+
+def _read_version_rows(token: str):
+    """(site as a namespace, answers as (id, JSON text), tracking as (step, status, date, note)),
+    or None for an unknown token."""
+    rows = db.session.connection().execute(_VERSION_QUERY, {"token": token}).all()
+    db.session.rollback()  # end the read transaction at once
+    site = next((r for r in rows if r[0] == "s"), None)
+    if site is None:
+        return None
+    row = SimpleNamespace(id=int(site[1]), token=site[2], nom=site[3], commune_code=site[4], epci_code=site[5],
+                          departement_code=site[6], region_code=site[7], is_demo=site[8] in ("1", "true"))
+    return (row, [(r[1], r[2]) for r in rows if r[0] == "a"], [tuple(r[1:5]) for r in rows if r[0] == "p"])
 
 
 @bp.get("/sites/<token>/parcours")
 def show(token: str):
-    conn = db.session.connection()
-    row = conn.execute(_SITE_ROW, {"token": token}).first()
-    if row is None:
+    found = _read_version_rows(token)
+    if found is None:
         abort(404)
-    answers = conn.execute(_ANSWERS, {"site_id": row.id}).all()
-    tracking = conn.execute(_TRACKING, {"site_id": row.id}).all()
+    row, answers, tracking = found
     today = date.today()
     version = site_version(row, answers, tracking, get_engine(), today, tuple(layout_helpers()["site_notices"]()))
     # Rendered, never cached: the thanks after a vote (``?avis=…``) and pending flash messages.
@@ -128,7 +150,6 @@ def show(token: str):
         db.session.add(Event(**event_values("parcours_consulte", row, page.event_data)))
         db.session.commit()
     else:
-        db.session.rollback()  # end the read transaction now
         buffer.add(event_values("parcours_consulte", row, page.event_data))
     return Response(body, mimetype="text/html")
 
