@@ -24,3 +24,19 @@ class TokenMaskingLogger(Logger):
 
 
 logger_class = TokenMaskingLogger
+
+
+def post_worker_init(worker):
+    """Load the path engine (catalogs, territory dataset) before the worker takes requests: no
+    visitor waits the ~2 s it takes, and the data is frozen out of the garbage collector's reach
+    (app.parcours.service). Without it, the first requests on each worker queue behind the load."""
+    flask_app = getattr(worker, "wsgi", None)
+    if not hasattr(flask_app, "app_context"):
+        return
+    try:
+        with flask_app.app_context():
+            from app.parcours.service import get_engine
+
+            get_engine()
+    except Exception:  # noqa: BLE001 - the first request will load it (and show the error)
+        worker.log.exception("warm-up failed: the path engine loads on the first request")

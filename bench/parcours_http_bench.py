@@ -10,13 +10,14 @@ sent to /dev/null) on 127.0.0.1 with a fresh SQLite database (or ``--database-ur
 PostgreSQL) seeded with one saved site, then measures in the same run:
 
 1. ``/bench/hello`` — a bare Flask route added to the same app (the baseline);
-2. ``/sites/<token>/parcours`` as served (warm: the rendered page is cached per site version);
-3. the same page with the page cache switched off (``PARCOURS_PAGE_CACHE=False``: every request
-   computes and renders, i.e. the "first view after a change" cost, under load);
-4. cold views one at a time: a step change (POST) then the first view of the page, timed;
+2. ``/sites/<token>/parcours`` as served (warm: the rendered page is cached per site version),
+   alternating with 1. over ``--rounds`` rounds (medians reported);
+3. cold views one at a time: a step change (POST) then the first view of the page, timed;
+4. variants, each next to its own hello-world run: the view event written in the request,
+   the page cache off, and sync workers (``GUNICORN_THREADS=1``: no keep-alive, no threads);
 5. page weight, raw and gzip (level 6), and the CPU time gzip would add per response.
 
-Load for 1–3 comes from ``wrk`` (one thread, N keep-alive connections, closed loop), which
+Load for 1, 2 and 4 comes from ``wrk`` (one thread, N keep-alive connections, closed loop), which
 costs far less CPU than Python client threads on the same 2-core machine; its Lua ``done`` hook
 prints p50/p95/p99. Every page request records a ``parcours_consulte`` event, as in production.
 Results: docs/benchmarks.md (« Parcours »).
@@ -134,10 +135,12 @@ def free_port() -> int:
 class Server:
     """gunicorn with the project's gunicorn.conf.py, 2 workers, on a free local port."""
 
-    def __init__(self, database_url: str, **config):
+    def __init__(self, database_url: str, threads: int | None = None, **config):
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
                "PF_BENCH_CONFIG": json.dumps(config)}
+        if threads:  # read by gunicorn.conf.py (default 4; 1 = sync workers, no keep-alive)
+            env["GUNICORN_THREADS"] = str(threads)
         cmd = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
                "--log-level", "warning", "--chdir", str(ROOT), "bench.parcours_http_bench:make_wsgi()"]
         self.process = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
@@ -238,7 +241,8 @@ def measure(args, database_url: str, script: Path) -> None:
 
     variants = {}
     for name, config in (("event written in each request", {"PARCOURS_VIEW_EVENTS_SECONDS": 0}),
-                         ("page cache off (every view renders)", {"PARCOURS_PAGE_CACHE": False})):
+                         ("page cache off (every view renders)", {"PARCOURS_PAGE_CACHE": False}),
+                         ("2 sync workers (GUNICORN_THREADS=1)", {"threads": 1})):
         server = Server(database_url, **config)
         try:
             wrk(server.base + page, args.clients, 3, script)
