@@ -141,7 +141,10 @@ def show(token: str):
     cache = _page_cache()
     page = cache.get(row.id, version) if use_cache else None
     if page is None:
-        page = _render_page(db.session.get(Site, row.id), today)
+        site = db.session.get(Site, row.id)
+        if site is None:  # deleted since the read above
+            abort(404)
+        page = _render_page(site, today)
         if use_cache:
             cache.put(row.id, version, page)
     body = page.with_csrf(generate_csrf())
