@@ -5,7 +5,7 @@ Usage::
     apt-get install -y wrk        # Debian's HTTP load generator (C, epoll), required
     .venv/bin/python bench/parcours_http_bench.py [--seconds 10] [--clients 20] [--database-url URL]
 
-Starts gunicorn (``gunicorn.conf.py``: 2 workers × 4 threads, access log as in production,
+Starts gunicorn (``gunicorn.conf.py``: 2 workers × 2 threads, access log as in production,
 sent to /dev/null) on 127.0.0.1 with a fresh SQLite database (or ``--database-url``, e.g.
 PostgreSQL) seeded with one saved site, then measures in the same run:
 
@@ -139,7 +139,7 @@ class Server:
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
                "PF_BENCH_CONFIG": json.dumps(config)}
-        if threads:  # read by gunicorn.conf.py (default 4; 1 = sync workers, no keep-alive)
+        if threads:  # read by gunicorn.conf.py (default 2; 1 = sync workers, no keep-alive)
             env["GUNICORN_THREADS"] = str(threads)
         cmd = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
                "--log-level", "warning", "--chdir", str(ROOT), "bench.parcours_http_bench:make_wsgi()"]
