@@ -51,8 +51,8 @@ def _enrich(site: Site, geom) -> list[str]:
     report = enrich_site(geom, site.commune_code, current_app.config)
     site.enrichissement = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "sources": {name: {"source": r.source, "statut": r.statut, "date": r.date,
-                           "avertissement": r.avertissement}
+        # the envelope of each source without its data (pre-fills are stored as answers)
+        "sources": {name: {k: v for k, v in r.to_dict().items() if k != "donnees"}
                     for name, r in report.results.items()},
     }
     _store_prefills(site, report.prefills)

@@ -32,6 +32,7 @@ from .service import compute_for_site, get_engine
 from .view_events import buffer_for
 
 NOTE_MAX = 2000
+STATUS_ERROR = "Choisissez un état : à faire, en cours, fait ou non concerné."
 _FRAGMENTS: dict[tuple, str] = {}  # rendered step contents, per computed step (see _step.html)
 FRAGMENTS_MAX = 20_000
 
@@ -200,7 +201,7 @@ def _validate(form) -> tuple[dict, dict, dict]:
     note = (form.get("note") or "").strip().replace("\r\n", "\n")
     errors: dict[str, str] = {}
     if status not in STEP_STATUSES:
-        errors["statut"] = "Choisissez un état : à faire, en cours, fait ou non concerné."
+        errors["statut"] = STATUS_ERROR
     when = None
     if raw_date:
         try:
@@ -256,7 +257,7 @@ def update_status(token: str, step_id: str):
     if status not in STEP_STATUSES:
         kept = {"statut": status, "date": entry.date.isoformat() if entry and entry.date else "",
                 "note": entry.note if entry and entry.note else ""}
-        errors = {"statut": "Choisissez un état : à faire, en cours, fait ou non concerné."}
+        errors = {"statut": STATUS_ERROR}
         return _render_step(site, step, territoire, errors, kept, code=400)
     if entry is not None and entry.status == status:
         when = entry.date
