@@ -15,12 +15,16 @@ def event_values(event_type: str, site=None, data: dict | None = None, at: datet
     codes and ``is_demo`` (for writers that insert in batches, e.g. app.parcours.view_events)."""
     values = {"type": event_type, "data": data or None, "created_at": at or utcnow()}
     if site is not None:
-        values.update({"site_id": site.id, "is_demo": bool(site.is_demo)},
-                      **{name: getattr(site, name) for name in SITE_FIELDS})
+        values.update(
+            {"site_id": site.id, "is_demo": bool(site.is_demo)},
+            **{name: getattr(site, name) for name in SITE_FIELDS},
+        )
     return values
 
 
-def record(event_type: str, site: Site | None = None, data: dict | None = None, at: datetime | None = None) -> Event:
+def record(
+    event_type: str, site: Site | None = None, data: dict | None = None, at: datetime | None = None
+) -> Event:
     """Add an event to the current session (the caller commits). Copies the site's territory codes."""
     if site is not None and site.id is None:
         db.session.flush()

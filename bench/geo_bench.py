@@ -55,8 +55,14 @@ def main() -> None:
     import numpy as np
     import shapely
 
-    runs = [json.loads(subprocess.run([sys.executable, __file__, "--load-only"], check=True,
-                                      capture_output=True, text=True).stdout) for _ in range(3)]
+    runs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, __file__, "--load-only"], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
     load_s = statistics.median(r["load_s"] for r in runs)
     rss = statistics.median(r["rss_added_mb"] for r in runs)
 
@@ -109,15 +115,23 @@ def main() -> None:
     print(f"  communes: {len(ds.communes)} ({len(ds.geoms)} with boundaries)")
     print(f"  dataset load (fresh process, median of 3): {load_s:.2f} s   [target ≤ 1.5 s]")
     print(f"  resident memory added by the dataset:     {rss:.0f} MB  [target ≤ 300 MB]")
-    print(f"  point → commune, batched ({len(lons)} pts):  {batch_rate:,.0f} lookups/s "
-          f"({found} in a commune)   [target ≥ 100,000/s]")
-    print(f"  point → commune, one at a time:           median {single_us:.1f} µs, p95 {single_p95:.1f} µs"
-          "   [target ≤ 50 µs]")
-    print(f"  baseline naive contains loop ({sample} pts):   {naive_us:,.0f} µs per point "
-          f"(agrees on {agree}/{sample})")
+    print(
+        f"  point → commune, batched ({len(lons)} pts):  {batch_rate:,.0f} lookups/s "
+        f"({found} in a commune)   [target ≥ 100,000/s]"
+    )
+    print(
+        f"  point → commune, one at a time:           median {single_us:.1f} µs, p95 {single_p95:.1f} µs"
+        "   [target ≤ 50 µs]"
+    )
+    print(
+        f"  baseline naive contains loop ({sample} pts):   {naive_us:,.0f} µs per point "
+        f"(agrees on {agree}/{sample})"
+    )
     print(f"  baseline dict lookup by code:             {dict_us:.2f} µs")
-    print(f"  ratios: single vs naive ×{naive_us / single_us:,.0f} faster; batched per point vs naive "
-          f"×{naive_us / (1e6 / batch_rate):,.0f} faster; single vs dict ×{single_us / dict_us:,.1f} slower")
+    print(
+        f"  ratios: single vs naive ×{naive_us / single_us:,.0f} faster; batched per point vs naive "
+        f"×{naive_us / (1e6 / batch_rate):,.0f} faster; single vs dict ×{single_us / dict_us:,.1f} slower"
+    )
 
 
 if __name__ == "__main__":

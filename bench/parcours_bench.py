@@ -34,9 +34,21 @@ def sites(n: int, seed: int = 1) -> list[dict]:
 
     rng = random.Random(seed)
     territories = [territory_facts(c) or {} for c in COMMUNES]
-    choices = {k: CNIG_ENUMS[k] for k in ("site_type", "sol_pollution_existe", "bati_etat", "bati_pollution",
-                                          "urba_zone_type", "urba_doc_type", "site_occupation")}
-    choices.update(proprietaire=PROPRIETAIRES, icpe=ICPE, usage=USAGES, porteur=PORTEURS, avancement=AVANCEMENTS)
+    choices = {
+        k: CNIG_ENUMS[k]
+        for k in (
+            "site_type",
+            "sol_pollution_existe",
+            "bati_etat",
+            "bati_pollution",
+            "urba_zone_type",
+            "urba_doc_type",
+            "site_occupation",
+        )
+    }
+    choices.update(
+        proprietaire=PROPRIETAIRES, icpe=ICPE, usage=USAGES, porteur=PORTEURS, avancement=AVANCEMENTS
+    )
     out = []
     for _ in range(n):
         answers = {k: rng.choice(v) for k, v in choices.items() if rng.random() > 0.33}
@@ -57,8 +69,10 @@ def main() -> None:
     catalogs = load_catalogs(ROOT / "data")
     load_s = time.perf_counter() - t0
     engine = PathEngine(catalogs)
-    print(f"catalogs: {len(catalogs.steps)} steps, {len(catalogs.schemes)} schemes, {len(catalogs.contacts)} contacts, "
-          f"{len(catalogs.resources)} resources; load + validation {load_s * 1000:.0f} ms (once per process)")
+    print(
+        f"catalogs: {len(catalogs.steps)} steps, {len(catalogs.schemes)} schemes, {len(catalogs.contacts)} contacts, "
+        f"{len(catalogs.resources)} resources; load + validation {load_s * 1000:.0f} ms (once per process)"
+    )
 
     facts = sites(500)
     for f in facts[:50]:  # warm-up
@@ -93,10 +107,14 @@ def main() -> None:
     med = statistics.median(single) * 1000
     med_base = statistics.median(baseline) * 1000
     print(f"one path: median {med:.3f} ms, p95 {q(single, 0.95):.3f} ms (target ≤ 2 ms median)")
-    print(f"one path, memo emptied before each (worst case, new answers): median "
-          f"{statistics.median(cold) * 1000:.3f} ms, p95 {q(cold, 0.95):.3f} ms")
+    print(
+        f"one path, memo emptied before each (worst case, new answers): median "
+        f"{statistics.median(cold) * 1000:.3f} ms, p95 {q(cold, 0.95):.3f} ms"
+    )
     print(f"one path + JSON body: median {statistics.median(single_json) * 1000:.3f} ms")
-    print(f"baseline (step conditions only): median {med_base:.3f} ms — path / baseline = {med / med_base:.1f}×")
+    print(
+        f"baseline (step conditions only): median {med_base:.3f} ms — path / baseline = {med / med_base:.1f}×"
+    )
 
     many = list(itertools.islice(itertools.cycle(facts), args.paths))
     t = time.perf_counter()

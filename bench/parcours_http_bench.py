@@ -59,8 +59,11 @@ def make_wsgi():
     from app import create_app
 
     # Content is checked by the test suite and `flask content check`; only serving is measured.
-    config = {"WTF_CSRF_ENABLED": False, "CHECK_CONTENT_ON_START": False,
-              **json.loads(os.environ.get("PF_BENCH_CONFIG", "{}"))}
+    config = {
+        "WTF_CSRF_ENABLED": False,
+        "CHECK_CONTENT_ON_START": False,
+        **json.loads(os.environ.get("PF_BENCH_CONFIG", "{}")),
+    }
     app = create_app(config)
 
     @app.get("/bench/hello")
@@ -83,13 +86,27 @@ def seed(database_url: str) -> str:
         if database_url.startswith("sqlite"):
             # Readers and the writer do not block each other (persistent setting of the file).
             db.session.execute(text("PRAGMA journal_mode=WAL"))
-        site = Site(nom="Friche de démonstration", commune_code="62528", epci_code="246200364",
-                    departement_code="62", region_code="32", is_demo=True)
+        site = Site(
+            nom="Friche de démonstration",
+            commune_code="62528",
+            epci_code="246200364",
+            departement_code="62",
+            region_code="32",
+            is_demo=True,
+        )
         db.session.add(site)
-        for qid, value in {"site_type": "friche industrielle", "sol_pollution_existe": "pollution supposée",
-                           "bati_pollution": "amiante", "unite_fonciere_surface": 32000, "bati_surface": 9000,
-                           "local_ancien_annee": 1950, "proprietaire": "commune", "usage": "habitat",
-                           "porteur": "commune", "avancement": "idee"}.items():
+        for qid, value in {
+            "site_type": "friche industrielle",
+            "sol_pollution_existe": "pollution supposée",
+            "bati_pollution": "amiante",
+            "unite_fonciere_surface": 32000,
+            "bati_surface": 9000,
+            "local_ancien_annee": 1950,
+            "proprietaire": "commune",
+            "usage": "habitat",
+            "porteur": "commune",
+            "avancement": "idee",
+        }.items():
             db.session.add(Answer(site=site, question_id=qid, value=value))
         db.session.commit()
         return site.token
@@ -102,7 +119,7 @@ def throwaway_schema(url: str) -> tuple[str, object]:
     from sqlalchemy import create_engine, text
 
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     schema = f"pf_bench_{secrets.token_hex(4)}"
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -137,12 +154,29 @@ class Server:
 
     def __init__(self, database_url: str, threads: int | None = None, **config):
         self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
-               "PF_BENCH_CONFIG": json.dumps(config)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "bench",
+            "LOG_LEVEL": "WARNING",
+            "PF_BENCH_CONFIG": json.dumps(config),
+        }
         if threads:  # read by gunicorn.conf.py (default 2; 1 = sync workers, no keep-alive)
             env["GUNICORN_THREADS"] = str(threads)
-        cmd = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
-               "--log-level", "warning", "--chdir", str(ROOT), "bench.parcours_http_bench:make_wsgi()"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT),
+            "bench.parcours_http_bench:make_wsgi()",
+        ]
         self.process = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
@@ -173,14 +207,25 @@ class Server:
 
 
 def wrk(url: str, clients: int, seconds: float, script: Path) -> dict:
-    out = subprocess.run(["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(script),
-                          url], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     line = next((x for x in out.splitlines() if x.startswith("PF_RESULT")), None)
     if line is None:
         sys.exit(f"unexpected wrk output:\n{out}")
     n, duration_us, size, errors, p50, p95, p99 = (int(x) for x in line.split()[1:])
-    return {"requests": n, "rps": n / (duration_us / 1e6), "bytes": size / max(n, 1), "errors": errors,
-            "p50": p50 / 1000, "p95": p95 / 1000, "p99": p99 / 1000}
+    return {
+        "requests": n,
+        "rps": n / (duration_us / 1e6),
+        "bytes": size / max(n, 1),
+        "errors": errors,
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "p99": p99 / 1000,
+    }
 
 
 def pct(values: list[float], p: float) -> float:
@@ -189,15 +234,19 @@ def pct(values: list[float], p: float) -> float:
 
 
 def show(name: str, r: dict) -> None:
-    print(f"{name:34s} {r['rps']:7.0f} req/s  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
-          f"p99 {r['p99']:7.1f} ms  ({r['requests']} requests, {r['errors']} errors)")
+    print(
+        f"{name:34s} {r['rps']:7.0f} req/s  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
+        f"p99 {r['p99']:7.1f} ms  ({r['requests']} requests, {r['errors']} errors)"
+    )
 
 
 def measure(args, database_url: str, script: Path) -> None:
     token = seed(database_url)
     page = f"/sites/{token}/parcours"
-    print(f"{os.cpu_count()} CPU, Python {sys.version.split()[0]}, {args.clients} connections × {args.seconds:g} s, "
-          f"database {database_url.split(':')[0]}")
+    print(
+        f"{os.cpu_count()} CPU, Python {sys.version.split()[0]}, {args.clients} connections × {args.seconds:g} s, "
+        f"database {database_url.split(':')[0]}"
+    )
 
     rounds = {"hello": [], "page": []}
     server = Server(database_url)
@@ -208,15 +257,20 @@ def measure(args, database_url: str, script: Path) -> None:
         for i in range(args.rounds):
             for name, path in (("hello", "/bench/hello"), ("page", page)):
                 rounds[name].append(wrk(server.base + path, args.clients, args.seconds, script))
-                show(f"round {i + 1}: " + ("hello-world" if name == "hello" else "path page (cached)"),
-                     rounds[name][-1])
+                show(
+                    f"round {i + 1}: " + ("hello-world" if name == "hello" else "path page (cached)"),
+                    rounds[name][-1],
+                )
 
         # Cold views one at a time: each step change makes a new site version, then the next
         # view computes and renders it (on whichever worker takes it).
         cold = []
         for i in range(args.cold_views):
-            status, _ = server.request("POST", f"{page}/etapes/{TRACKED_STEP}", {
-                "statut": ("fait", "en_cours")[i % 2], "date": "2026-10-01", "note": f"Bench {i}"})
+            status, _ = server.request(
+                "POST",
+                f"{page}/etapes/{TRACKED_STEP}",
+                {"statut": ("fait", "en_cours")[i % 2], "date": "2026-10-01", "note": f"Bench {i}"},
+            )
             assert status == 303, status
             t = time.perf_counter()
             status, body = server.request("GET", page)
@@ -227,22 +281,31 @@ def measure(args, database_url: str, script: Path) -> None:
             t = time.perf_counter()
             status, body = server.request("GET", page)
             warm_one.append((time.perf_counter() - t) * 1000)
-        print(f"{'first view after a change, 1 client':34s}          p50 {statistics.median(cold):7.1f} ms  "
-              f"p95 {pct(cold, 0.95):7.1f} ms  ({len(cold)} views)")
-        print(f"{'view without change, 1 client':34s}          p50 {statistics.median(warm_one):7.1f} ms  "
-              f"p95 {pct(warm_one, 0.95):7.1f} ms")
+        print(
+            f"{'first view after a change, 1 client':34s}          p50 {statistics.median(cold):7.1f} ms  "
+            f"p95 {pct(cold, 0.95):7.1f} ms  ({len(cold)} views)"
+        )
+        print(
+            f"{'view without change, 1 client':34s}          p50 {statistics.median(warm_one):7.1f} ms  "
+            f"p95 {pct(warm_one, 0.95):7.1f} ms"
+        )
     finally:
         server.stop()
     events = count_events(database_url)
     served = sum(r["requests"] for r in rounds["page"]) + 2 * args.cold_views
-    print(f"« parcours_consulte » events written: {events} for at least {served} page views measured "
-          f"(plus warm-up): none lost at shutdown" if events >= served else
-          f"« parcours_consulte » events written: {events}, fewer than the {served} views measured")
+    print(
+        f"« parcours_consulte » events written: {events} for at least {served} page views measured "
+        f"(plus warm-up): none lost at shutdown"
+        if events >= served
+        else f"« parcours_consulte » events written: {events}, fewer than the {served} views measured"
+    )
 
     variants = {}
-    for name, config in (("event written in each request", {"PARCOURS_VIEW_EVENTS_SECONDS": 0}),
-                         ("page cache off (every view renders)", {"PARCOURS_PAGE_CACHE": False}),
-                         ("2 sync workers (GUNICORN_THREADS=1)", {"threads": 1})):
+    for name, config in (
+        ("event written in each request", {"PARCOURS_VIEW_EVENTS_SECONDS": 0}),
+        ("page cache off (every view renders)", {"PARCOURS_PAGE_CACHE": False}),
+        ("2 sync workers (GUNICORN_THREADS=1)", {"threads": 1}),
+    ):
         server = Server(database_url, **config)
         try:
             wrk(server.base + page, args.clients, 3, script)
@@ -258,17 +321,25 @@ def measure(args, database_url: str, script: Path) -> None:
     for _ in range(20):
         packed = gzip.compress(body, 6)
     gzip_ms = (time.perf_counter() - t) / 20 * 1000
-    print(f"page weight: {raw / 1000:.0f} kB raw, {len(packed) / 1000:.0f} kB gzip -6 "
-          f"({gzip_ms:.2f} ms of CPU per response to compress)")
+    print(
+        f"page weight: {raw / 1000:.0f} kB raw, {len(packed) / 1000:.0f} kB gzip -6 "
+        f"({gzip_ms:.2f} ms of CPU per response to compress)"
+    )
     hello = {k: statistics.median(r[k] for r in rounds["hello"]) for k in ("p50", "p95", "rps")}
     warm = {k: statistics.median(r[k] for r in rounds["page"]) for k in ("p50", "p95", "rps")}
-    print(f"median of {args.rounds} rounds: hello-world p50 {hello['p50']:.1f} ms, p95 {hello['p95']:.1f} ms, "
-          f"{hello['rps']:.0f} req/s; path page p50 {warm['p50']:.1f} ms, p95 {warm['p95']:.1f} ms, "
-          f"{warm['rps']:.0f} req/s")
-    print(f"ratio page / hello-world (cached, medians): p50 {warm['p50'] / hello['p50']:.1f}×, "
-          f"p95 {warm['p95'] / hello['p95']:.1f}×, throughput {hello['rps'] / warm['rps']:.1f}× lower")
+    print(
+        f"median of {args.rounds} rounds: hello-world p50 {hello['p50']:.1f} ms, p95 {hello['p95']:.1f} ms, "
+        f"{hello['rps']:.0f} req/s; path page p50 {warm['p50']:.1f} ms, p95 {warm['p95']:.1f} ms, "
+        f"{warm['rps']:.0f} req/s"
+    )
+    print(
+        f"ratio page / hello-world (cached, medians): p50 {warm['p50'] / hello['p50']:.1f}×, "
+        f"p95 {warm['p95'] / hello['p95']:.1f}×, throughput {hello['rps'] / warm['rps']:.1f}× lower"
+    )
     for name, (h, p) in variants.items():
-        print(f"ratio page / hello-world ({name}): p50 {p['p50'] / h['p50']:.1f}×, p95 {p['p95'] / h['p95']:.1f}×")
+        print(
+            f"ratio page / hello-world ({name}): p50 {p['p50'] / h['p50']:.1f}×, p95 {p['p95'] / h['p95']:.1f}×"
+        )
     verdict = "met" if warm["p95"] <= 60 else "NOT met"
     print(f"target page p95 ≤ 60 ms with {args.clients} clients: {verdict} (median p95 {warm['p95']:.1f} ms)")
 

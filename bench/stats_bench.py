@@ -35,13 +35,34 @@ def seed(n_events: int, n_sites: int, rng: random.Random) -> None:
     for i in range(1, n_sites + 1):
         commune, epci, dep, reg = COMMUNES[i % len(COMMUNES)]
         created = now - timedelta(days=rng.uniform(0, 730))
-        sites.append({"id": i, "token": f"bench{i:027d}", "nom": f"Site {i}", "created_at": created,
-                      "updated_at": created, "commune_code": commune, "epci_code": epci, "departement_code": dep,
-                      "region_code": reg, "surface_m2": rng.choice([None, rng.uniform(1000, 50000)]),
-                      "completed_at": created + timedelta(minutes=rng.randint(5, 120)) if rng.random() < .8 else None,
-                      "is_demo": False})
-        answers.append({"site_id": i, "question_id": "usage", "value": rng.choice(USAGES), "question_label": "",
-                        "value_label": "", "updated_at": created})
+        sites.append(
+            {
+                "id": i,
+                "token": f"bench{i:027d}",
+                "nom": f"Site {i}",
+                "created_at": created,
+                "updated_at": created,
+                "commune_code": commune,
+                "epci_code": epci,
+                "departement_code": dep,
+                "region_code": reg,
+                "surface_m2": rng.choice([None, rng.uniform(1000, 50000)]),
+                "completed_at": created + timedelta(minutes=rng.randint(5, 120))
+                if rng.random() < 0.8
+                else None,
+                "is_demo": False,
+            }
+        )
+        answers.append(
+            {
+                "site_id": i,
+                "question_id": "usage",
+                "value": rng.choice(USAGES),
+                "question_label": "",
+                "value_label": "",
+                "updated_at": created,
+            }
+        )
     db.session.execute(insert(Site), sites)
     db.session.execute(insert(Answer), answers)
     events = []
@@ -50,18 +71,30 @@ def seed(n_events: int, n_sites: int, rng: random.Random) -> None:
         at = site["created_at"] + timedelta(days=rng.uniform(0, 120))
         if at > now:
             at = now - timedelta(minutes=rng.randint(1, 600))
-        kind = rng.choices(["parcours_consulte", "etape_statut", "avis", "export", "site_cree"], [5, 3, 1, .5, .5])[0]
+        kind = rng.choices(
+            ["parcours_consulte", "etape_statut", "avis", "export", "site_cree"], [5, 3, 1, 0.5, 0.5]
+        )[0]
         step, phase = rng.choice(STEPS)
         data = {
             "parcours_consulte": {"financements": rng.sample(SCHEMES, 2), "nb_etapes": 30},
             "etape_statut": {"etape": step, "phase": phase, "statut": rng.choice(["fait", "en_cours"])},
-            "avis": {"type": "etape", "id": step, "utile": rng.random() < .8},
+            "avis": {"type": "etape", "id": step, "utile": rng.random() < 0.8},
         }.get(kind)
-        events.append({"type": kind, "site_id": site["id"], "created_at": at, "data": data, "is_demo": False,
-                       "commune_code": site["commune_code"], "epci_code": site["epci_code"],
-                       "departement_code": site["departement_code"], "region_code": site["region_code"]})
+        events.append(
+            {
+                "type": kind,
+                "site_id": site["id"],
+                "created_at": at,
+                "data": data,
+                "is_demo": False,
+                "commune_code": site["commune_code"],
+                "epci_code": site["epci_code"],
+                "departement_code": site["departement_code"],
+                "region_code": site["region_code"],
+            }
+        )
     for start in range(0, len(events), 10_000):
-        db.session.execute(insert(Event), events[start:start + 10_000])
+        db.session.execute(insert(Event), events[start : start + 10_000])
     db.session.commit()
 
 
@@ -98,17 +131,26 @@ def main() -> None:
             db.create_all()
             t = time.perf_counter()
             seed(args.events, args.sites, rng)
-            print(f"Seeded {args.sites} sites and {Event.query.count()} events in {time.perf_counter() - t:.1f} s "
-                  f"(SQLite, {sys.version.split()[0]})")
+            print(
+                f"Seeded {args.sites} sites and {Event.query.count()} events in {time.perf_counter() - t:.1f} s "
+                f"(SQLite, {sys.version.split()[0]})"
+            )
             from app.stats import routes
 
             t = time.perf_counter()
             routes._area_names()
-            print(f"Geo dataset load (names, zoning; once per process): {(time.perf_counter() - t) * 1000:.0f} ms")
+            print(
+                f"Geo dataset load (names, zoning; once per process): {(time.perf_counter() - t) * 1000:.0f} ms"
+            )
             client = app.test_client()
             client.get("/healthz")
             print(summary("/healthz (baseline)", measure(client, "/healthz", args.requests)))
-            print(summary("/stats cold (cache emptied each time)", measure(client, "/stats", args.cold, routes.CACHE.clear)))
+            print(
+                summary(
+                    "/stats cold (cache emptied each time)",
+                    measure(client, "/stats", args.cold, routes.CACHE.clear),
+                )
+            )
             routes.CACHE.clear()
             print(summary("/stats as served (60 s cache)", measure(client, "/stats", args.requests)))
             print(summary("/stats?periode=24 as served", measure(client, "/stats?periode=24", args.requests)))
@@ -121,9 +163,15 @@ def main() -> None:
                 time.sleep(0.05)
             print(summary("/stats, 1 s TTL, background refreshes", paced))
             app.config["STATS_CACHE_SECONDS"] = 60
-            print(summary("/stats/donnees.csv as served", measure(client, "/stats/donnees.csv", args.requests)))
-            print(summary("/api/stats?periodicity=day&since=366 cold", measure(
-                client, "/api/stats?periodicity=day&since=366", args.cold, routes.CACHE.clear)))
+            print(
+                summary("/stats/donnees.csv as served", measure(client, "/stats/donnees.csv", args.requests))
+            )
+            print(
+                summary(
+                    "/api/stats?periodicity=day&since=366 cold",
+                    measure(client, "/api/stats?periodicity=day&since=366", args.cold, routes.CACHE.clear),
+                )
+            )
             print(summary("/api/stats as served", measure(client, "/api/stats", args.requests)))
 
 

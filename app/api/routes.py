@@ -85,7 +85,7 @@ def parcours():
     except (ValueError, UnicodeDecodeError):
         return _errors({"corps": "Le corps de la requête doit être un JSON valide."}, 400)
     if not isinstance(body, dict):
-        return _errors({"corps": "Un objet JSON est attendu : {\"site\": {…}, \"projet\": {…}}."})
+        return _errors({"corps": 'Un objet JSON est attendu : {"site": {…}, "projet": {…}}.'})
     try:
         data = _REQUEST.load(body)
     except ValidationError as exc:
@@ -103,13 +103,17 @@ def parcours():
     name = block["commune"]["nom"] if block else None
     result = engine.compute(build_facts(answers, facts_t), commune_name=name, warnings=warnings)
     payload = path_to_json(result, block)
-    record("parcours_api", None, {
-        "nb_etapes": len(result.steps),
-        "nb_a_verifier": sum(1 for s in result.steps if s.status == "a_verifier"),
-        "nb_financements": len(result.open_schemes),
-        "commune_connue": code is not None,
-        "departement": facts_t.get("departement") if facts_t else None,
-    })
+    record(
+        "parcours_api",
+        None,
+        {
+            "nb_etapes": len(result.steps),
+            "nb_a_verifier": sum(1 for s in result.steps if s.status == "a_verifier"),
+            "nb_financements": len(result.open_schemes),
+            "commune_connue": code is not None,
+            "departement": facts_t.get("departement") if facts_t else None,
+        },
+    )
     db.session.commit()
     return jsonify(payload)
 
@@ -125,56 +129,116 @@ def _sources(item) -> list[dict]:
 @bp.get("/api/v1/catalogue/etapes")
 def catalogue_etapes():
     cat = get_engine().catalogs
-    return jsonify({
-        "phases": [{"id": p.id, "titre": p.titre} for p in cat.phases],
-        "etapes": [
-            {"id": s.id, "phase": s.phase, "titre": s.titre, "objectif": s.objectif, "actions": list(s.actions),
-             "qui": s.qui, "duree": s.duree, "cout": s.cout, "si": s.si, "apres": list(s.apres),
-             "contacts": list(s.contacts), "financements": list(s.financements), "ressources": list(s.ressources),
-             "sources": _sources(s), "verifie_le": _d(s.verifie_le), "a_confirmer": s.incertain}
-            for s in cat.steps
-        ],
-    })
+    return jsonify(
+        {
+            "phases": [{"id": p.id, "titre": p.titre} for p in cat.phases],
+            "etapes": [
+                {
+                    "id": s.id,
+                    "phase": s.phase,
+                    "titre": s.titre,
+                    "objectif": s.objectif,
+                    "actions": list(s.actions),
+                    "qui": s.qui,
+                    "duree": s.duree,
+                    "cout": s.cout,
+                    "si": s.si,
+                    "apres": list(s.apres),
+                    "contacts": list(s.contacts),
+                    "financements": list(s.financements),
+                    "ressources": list(s.ressources),
+                    "sources": _sources(s),
+                    "verifie_le": _d(s.verifie_le),
+                    "a_confirmer": s.incertain,
+                }
+                for s in cat.steps
+            ],
+        }
+    )
 
 
 @bp.get("/api/v1/catalogue/financements")
 def catalogue_financements():
     cat = get_engine().catalogs
     today = date.today()
-    return jsonify({"financements": [
-        {"id": f.id, "nom": f.nom, "financeur": f.financeur, "nature": f.nature, "finance": list(f.finance),
-         "beneficiaires": list(f.beneficiaires), "usages": list(f.usages), "si": f.si, "taux": f.taux,
-         "plafond": f.plafond, "date_ouverture": _d(f.ouverture), "date_limite": _d(f.cloture),
-         "statut": f.status(today), "recurrence": f.recurrence, "candidater": f.candidater, "url": f.url,
-         "sources": _sources(f), "verifie_le": _d(f.verifie_le), "a_confirmer": f.incertain}
-        for f in cat.schemes.values()
-    ]})
+    return jsonify(
+        {
+            "financements": [
+                {
+                    "id": f.id,
+                    "nom": f.nom,
+                    "financeur": f.financeur,
+                    "nature": f.nature,
+                    "finance": list(f.finance),
+                    "beneficiaires": list(f.beneficiaires),
+                    "usages": list(f.usages),
+                    "si": f.si,
+                    "taux": f.taux,
+                    "plafond": f.plafond,
+                    "date_ouverture": _d(f.ouverture),
+                    "date_limite": _d(f.cloture),
+                    "statut": f.status(today),
+                    "recurrence": f.recurrence,
+                    "candidater": f.candidater,
+                    "url": f.url,
+                    "sources": _sources(f),
+                    "verifie_le": _d(f.verifie_le),
+                    "a_confirmer": f.incertain,
+                }
+                for f in cat.schemes.values()
+            ]
+        }
+    )
 
 
 @bp.get("/api/v1/catalogue/contacts")
 def catalogue_contacts():
     cat = get_engine().catalogs
-    return jsonify({
-        "types": [{"id": t.id, "nom": t.nom, "role": t.role, "annuaire": t.annuaire}
-                  for t in cat.contact_types.values()],
-        "contacts": [
-            {"id": c.id, "type": c.type, "nom": c.nom, "url": c.url,
-             "couvre": {k: sorted(v) for k, v in c.couvre.items()}, "statut_epf": c.statut_epf,
-             "perimetre_partiel": c.perimetre_partiel, "sources": _sources(c), "verifie_le": _d(c.verifie_le),
-             "a_confirmer": c.incertain}
-            for c in cat.contacts
-        ],
-    })
+    return jsonify(
+        {
+            "types": [
+                {"id": t.id, "nom": t.nom, "role": t.role, "annuaire": t.annuaire}
+                for t in cat.contact_types.values()
+            ],
+            "contacts": [
+                {
+                    "id": c.id,
+                    "type": c.type,
+                    "nom": c.nom,
+                    "url": c.url,
+                    "couvre": {k: sorted(v) for k, v in c.couvre.items()},
+                    "statut_epf": c.statut_epf,
+                    "perimetre_partiel": c.perimetre_partiel,
+                    "sources": _sources(c),
+                    "verifie_le": _d(c.verifie_le),
+                    "a_confirmer": c.incertain,
+                }
+                for c in cat.contacts
+            ],
+        }
+    )
 
 
 @bp.get("/api/v1/catalogue/ressources")
 def catalogue_ressources():
     cat = get_engine().catalogs
-    return jsonify({"ressources": [
-        {"id": r.id, "titre": r.titre, "description": r.description, "url": r.url, "type": r.type,
-         "sources": _sources(r), "verifie_le": _d(r.verifie_le), "a_confirmer": r.incertain}
-        for r in cat.resources.values()
-    ]})
+    return jsonify(
+        {
+            "ressources": [
+                {
+                    "id": r.id,
+                    "titre": r.titre,
+                    "description": r.description,
+                    "url": r.url,
+                    "type": r.type,
+                    "sources": _sources(r),
+                    "verifie_le": _d(r.verifie_le),
+                    "a_confirmer": r.incertain,
+                }
+                for r in cat.resources.values()
+            ]
+        }
+    )
 
 
 @bp.get("/api/v1/openapi.json")
@@ -202,6 +266,7 @@ def cors(response):
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = (
-                request.headers.get("Access-Control-Request-Headers") or "Content-Type")
+                request.headers.get("Access-Control-Request-Headers") or "Content-Type"
+            )
             response.headers["Access-Control-Max-Age"] = "86400"
     return response

@@ -20,7 +20,9 @@ def _choice(values, description: str = "") -> fields.String:
     listed = ", ".join(f"« {v} »" for v in values)
     return fields.String(
         allow_none=True,
-        validate=validate.OneOf(values, error=f"Valeur inconnue « {{input}} ». Valeurs possibles : {listed}."),
+        validate=validate.OneOf(
+            values, error=f"Valeur inconnue « {{input}} ». Valeurs possibles : {listed}."
+        ),
         error_messages={"invalid": "Une valeur texte est attendue."},
         metadata={"description": description} if description else {},
     )
@@ -55,8 +57,12 @@ class Year(fields.Field):
 def year_property(converter, field, **kwargs) -> dict:
     """apispec attribute function: document Year as integer-or-text."""
     if isinstance(field, Year):
-        return {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 9999},
-                          {"type": "string", "pattern": YEAR_RE.pattern}]}
+        return {
+            "oneOf": [
+                {"type": "integer", "minimum": 0, "maximum": 9999},
+                {"type": "string", "pattern": YEAR_RE.pattern},
+            ]
+        }
     return {}
 
 
@@ -69,21 +75,32 @@ class _Lenient(Schema):
 
 _SITE_FIELDS: dict[str, fields.Field] = {
     "comm_insee": fields.String(
-        allow_none=True, validate=validate.Regexp(INSEE_RE, error="Code INSEE invalide (5 caractères, ex. « 62528 »)."),
+        allow_none=True,
+        validate=validate.Regexp(INSEE_RE, error="Code INSEE invalide (5 caractères, ex. « 62528 »)."),
         metadata={"description": "Code INSEE de la commune.", "example": "62528"},
     ),
-    "geompoint": fields.String(allow_none=True, metadata={
-        "description": "Point WKT en WGS84, longitude d'abord. Utilisé si comm_insee est absent.",
-        "example": "POINT(2.7766 50.4567)"}),
-    "geomsurf": fields.Dict(allow_none=True, metadata={
-        "description": "Géométrie GeoJSON (WGS84). Utilisée si comm_insee et geompoint sont absents."}),
+    "geompoint": fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Point WKT en WGS84, longitude d'abord. Utilisé si comm_insee est absent.",
+            "example": "POINT(2.7766 50.4567)",
+        },
+    ),
+    "geomsurf": fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "Géométrie GeoJSON (WGS84). Utilisée si comm_insee et geompoint sont absents."
+        },
+    ),
     "unite_fonciere_surface": Surface(allow_none=True, metadata={"description": "m²"}),
     "bati_surface": Surface(allow_none=True, metadata={"description": "m²"}),
     "bati_nombre": Surface(allow_none=True),
     "proprietaire": _choice(PROPRIETAIRES, "Extension du standard : propriétaire du site."),
     "icpe": _choice(ICPE, "Extension du standard : ancienne installation classée."),
 }
-_SITE_FIELDS.update({name: _choice(values) for name, values in CNIG_ENUMS.items() if name != "site_reconv_type"})
+_SITE_FIELDS.update(
+    {name: _choice(values) for name, values in CNIG_ENUMS.items() if name != "site_reconv_type"}
+)
 _SITE_FIELDS.update({name: Year(allow_none=True) for name in YEAR_FIELDS if name != "site_reconv_annee"})
 # The site, in CNIG « Friches » vocabulary (field names and values verbatim) plus two extensions.
 SiteSchema = _Lenient.from_dict(_SITE_FIELDS, name="SiteSchema")
@@ -96,11 +113,14 @@ class ProjetSchema(_Lenient):
 
 
 class ParcoursRequestSchema(_Lenient):
-    site = fields.Nested(SiteSchema, allow_none=True, metadata={"description": "Champs CNIG, tous facultatifs."})
+    site = fields.Nested(
+        SiteSchema, allow_none=True, metadata={"description": "Champs CNIG, tous facultatifs."}
+    )
     projet = fields.Nested(ProjetSchema, allow_none=True)
 
 
 # --- responses (documentation and contract tests; the views build plain dicts) --------------------
+
 
 class CodeNomSchema(Schema):
     code = fields.String(required=True)
@@ -128,12 +148,22 @@ class EtapeSchema(Schema):
     actions = fields.List(fields.String(), required=True)
     qui = fields.String(required=True)
     statut = fields.String(required=True, validate=validate.OneOf(["applicable", "a_verifier"]))
-    pourquoi = fields.List(fields.String(), required=True, metadata={
-        "description": "Conditions remplies et, pour « a_verifier », les questions qui trancheraient."})
+    pourquoi = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "Conditions remplies et, pour « a_verifier », les questions qui trancheraient."
+        },
+    )
     questions_a_preciser = fields.List(fields.String(), required=True)
     contacts = fields.List(fields.String(), required=True)
-    financements = fields.List(fields.String(), required=True, metadata={
-        "description": "Dispositifs ouverts ou à venir pour cette étape (jamais les dispositifs clos)."})
+    financements = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "Dispositifs ouverts ou à venir pour cette étape (jamais les dispositifs clos)."
+        },
+    )
     ressources = fields.List(fields.String(), required=True)
     a_confirmer = fields.String(required=True, allow_none=True)
 
@@ -144,8 +174,12 @@ class ContactSchema(Schema):
     type = fields.String(required=True)
     role = fields.String(required=True)
     url = fields.String(required=True)
-    verifie = fields.Boolean(required=True, metadata={
-        "description": "Faux : lien vers l'Annuaire de l'administration, ou périmètre à confirmer."})
+    verifie = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Faux : lien vers l'Annuaire de l'administration, ou périmètre à confirmer."
+        },
+    )
     remarque = fields.String(required=True, allow_none=True)
 
 
@@ -161,8 +195,11 @@ class FinancementSchema(Schema):
     statut = fields.String(required=True, validate=validate.OneOf(STATUTS_FINANCEMENT))
     date_ouverture = fields.String(required=True, allow_none=True, metadata={"format": "date"})
     date_limite = fields.String(required=True, allow_none=True, metadata={"format": "date"})
-    jours_restants = fields.Integer(required=True, allow_none=True, metadata={
-        "description": "Jours avant la clôture quand elle est proche (30 jours ou moins)."})
+    jours_restants = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Jours avant la clôture quand elle est proche (30 jours ou moins)."},
+    )
     eligibilite = fields.String(required=True, validate=validate.OneOf(["applicable", "a_verifier"]))
     pourquoi = fields.List(fields.String(), required=True)
     questions_a_preciser = fields.List(fields.String(), required=True)
@@ -191,12 +228,19 @@ class ParcoursResponseSchema(Schema):
 
 
 class ErreursSchema(Schema):
-    erreurs = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata={
-        "description": "Un message en français par champ invalide (ex. « site.sol_pollution_existe »).",
-        "example": {"site.sol_pollution_existe": "Valeur inconnue « polluée »."}})
+    erreurs = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={
+            "description": "Un message en français par champ invalide (ex. « site.sol_pollution_existe »).",
+            "example": {"site.sol_pollution_existe": "Valeur inconnue « polluée »."},
+        },
+    )
 
 
 # --- catalogue (open data) --------------------------------------------------------------------------
+
 
 class SourceSchema(Schema):
     url = fields.String(required=True)

@@ -65,7 +65,10 @@ def build_spec() -> dict:
                     "required": True,
                     "content": {JSON: {"schema": s.ParcoursRequestSchema, "example": EXAMPLE}},
                 },
-                "responses": {"200": _resp("Le parcours ordonné, expliqué.", s.ParcoursResponseSchema), **errors},
+                "responses": {
+                    "200": _resp("Le parcours ordonné, expliqué.", s.ParcoursResponseSchema),
+                    **errors,
+                },
             }
         },
     )
@@ -77,21 +80,39 @@ def build_spec() -> dict:
     ):
         spec.path(
             path=f"/api/v1/catalogue/{name}",
-            operations={"get": {"summary": summary, "operationId": f"catalogue_{name}",
-                                "responses": {"200": _resp("Contenu de référence.", schema)}}},
+            operations={
+                "get": {
+                    "summary": summary,
+                    "operationId": f"catalogue_{name}",
+                    "responses": {"200": _resp("Contenu de référence.", schema)},
+                }
+            },
         )
     spec.path(
         path="/api/v1/territoires/communes",
-        operations={"get": {
-            "summary": "Rechercher une commune par nom ou code postal (autocomplétion)",
-            "operationId": "rechercherCommunes",
-            "parameters": [
-                {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "minLength": 2}},
-                {"name": "limit", "in": "query", "required": False,
-                 "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
-            ],
-            "responses": {"200": _resp("Communes trouvées.", s.CommunesSchema),
-                          "422": _resp("Paramètre invalide.", s.ErreursSchema)},
-        }},
+        operations={
+            "get": {
+                "summary": "Rechercher une commune par nom ou code postal (autocomplétion)",
+                "operationId": "rechercherCommunes",
+                "parameters": [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "minLength": 2},
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
+                    },
+                ],
+                "responses": {
+                    "200": _resp("Communes trouvées.", s.CommunesSchema),
+                    "422": _resp("Paramètre invalide.", s.ErreursSchema),
+                },
+            }
+        },
     )
     return spec.to_dict()

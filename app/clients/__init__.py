@@ -15,7 +15,21 @@ from .gpu import GpuClient
 from .prefill import Prefill, prefills_from
 
 __all__ = [
-    "ECHEC", "PARTIEL", "SUCCES", "AdresseClient", "CadastreClient", "ClientError", "Enrichment",
-    "GeorisquesClient", "GpuClient", "Prefill", "Result", "TTLCache", "clear_caches", "enrich_site",
-    "make_clients", "prefills_from", "site_radius_m",
+    "ECHEC",
+    "PARTIEL",
+    "SUCCES",
+    "AdresseClient",
+    "CadastreClient",
+    "ClientError",
+    "Enrichment",
+    "GeorisquesClient",
+    "GpuClient",
+    "Prefill",
+    "Result",
+    "TTLCache",
+    "clear_caches",
+    "enrich_site",
+    "make_clients",
+    "prefills_from",
+    "site_radius_m",
 ]

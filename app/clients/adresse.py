@@ -44,14 +44,16 @@ def _features(data) -> list[dict]:
         coords = as_list(as_dict(as_dict(feat).get("geometry")).get("coordinates"))
         if not props.get("label") or len(coords) < 2:
             continue
-        out.append({
-            "label": props.get("label"),
-            "citycode": props.get("citycode"),
-            "postcode": props.get("postcode"),
-            "city": props.get("city"),
-            "type": props.get("type"),
-            "score": props.get("score"),
-            "lon": coords[0],
-            "lat": coords[1],
-        })
+        out.append(
+            {
+                "label": props.get("label"),
+                "citycode": props.get("citycode"),
+                "postcode": props.get("postcode"),
+                "city": props.get("city"),
+                "type": props.get("type"),
+                "score": props.get("score"),
+                "lon": coords[0],
+                "lat": coords[1],
+            }
+        )
     return out

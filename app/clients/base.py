@@ -79,8 +79,15 @@ class HttpClient:
 
     source = "?"
 
-    def __init__(self, base_url: str, *, timeout: float = 3.0, retries: int = 1,
-                 cache: TTLCache | None = None, session: requests.Session | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 3.0,
+        retries: int = 1,
+        cache: TTLCache | None = None,
+        session: requests.Session | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.timeout = min(float(timeout), MAX_TIMEOUT)
         self.retries = max(0, min(int(retries), 2))

@@ -24,15 +24,20 @@ class CadastreClient(HttpClient):
     def parcelles(self, geom: BaseGeometry) -> Result:
         """Cadastral parcels intersecting ``geom`` (WGS84) and the sum of their areas (m²)."""
         try:
-            data = self.get_json("cadastre/parcelle", {
-                "geom": json.dumps(mapping(geom), separators=(",", ":")),
-                "source_ign": "PCI",
-                "_limit": MAX_PARCELS,
-            })
+            data = self.get_json(
+                "cadastre/parcelle",
+                {
+                    "geom": json.dumps(mapping(geom), separators=(",", ":")),
+                    "source_ign": "PCI",
+                    "_limit": MAX_PARCELS,
+                },
+            )
         except ClientError as exc:
             return Result.failure(self.source, f"Parcelles cadastrales indisponibles : {exc}")
         if not isinstance(data, dict) or not isinstance(data.get("features"), list):
-            return Result.failure(self.source, "Parcelles cadastrales indisponibles : réponse de forme inattendue.")
+            return Result.failure(
+                self.source, "Parcelles cadastrales indisponibles : réponse de forme inattendue."
+            )
         parcels, missing_area = [], 0
         for feat in as_list(data["features"]):
             props = as_dict(as_dict(feat).get("properties"))
@@ -41,13 +46,26 @@ class CadastreClient(HttpClient):
             area = props.get("contenance")
             if not isinstance(area, int | float) or isinstance(area, bool):
                 area, missing_area = None, missing_area + 1
-            parcels.append({"idu": props["idu"], "contenance": area, "section": props.get("section"),
-                            "numero": props.get("numero"), "code_insee": props.get("code_insee")})
-        donnees = {"parcelles": parcels,
-                   "surface_totale": sum(p["contenance"] or 0 for p in parcels) if parcels else None}
+            parcels.append(
+                {
+                    "idu": props["idu"],
+                    "contenance": area,
+                    "section": props.get("section"),
+                    "numero": props.get("numero"),
+                    "code_insee": props.get("code_insee"),
+                }
+            )
+        donnees = {
+            "parcelles": parcels,
+            "surface_totale": sum(p["contenance"] or 0 for p in parcels) if parcels else None,
+        }
         if not parcels:
             return Result(self.source, ECHEC, donnees, "Aucune parcelle cadastrale trouvée à cet endroit.")
         if missing_area or len(parcels) >= MAX_PARCELS:
-            return Result(self.source, PARTIEL, donnees,
-                          "Données cadastrales incomplètes : la surface totale est peut-être sous-estimée.")
+            return Result(
+                self.source,
+                PARTIEL,
+                donnees,
+                "Données cadastrales incomplètes : la surface totale est peut-être sous-estimée.",
+            )
         return Result(self.source, SUCCES, donnees)

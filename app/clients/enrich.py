@@ -49,7 +49,9 @@ def make_clients(settings=None) -> dict:
         "adresse": adresse.AdresseClient(s["API_ADRESSE_URL"], cache=_cache("adresse", ttl), **common),
         "cadastre": cadastre.CadastreClient(s["API_CARTO_URL"], cache=_cache("cadastre", ttl), **common),
         "gpu": gpu.GpuClient(s["API_CARTO_URL"], cache=_cache("gpu", ttl), **common),
-        "georisques": georisques.GeorisquesClient(s["GEORISQUES_URL"], cache=_cache("georisques", ttl), **common),
+        "georisques": georisques.GeorisquesClient(
+            s["GEORISQUES_URL"], cache=_cache("georisques", ttl), **common
+        ),
     }
 
 
@@ -63,8 +65,10 @@ class Enrichment:
         return [r.avertissement for r in self.results.values() if r.avertissement]
 
     def to_dict(self) -> dict:
-        return {"resultats": {k: r.to_dict() for k, r in self.results.items()},
-                "avertissements": self.avertissements}
+        return {
+            "resultats": {k: r.to_dict() for k, r in self.results.items()},
+            "avertissements": self.avertissements,
+        }
 
 
 def enrich_site(geom: BaseGeometry, code_insee: str | None, settings=None) -> Enrichment:

@@ -61,8 +61,14 @@ class GeorisquesClient(HttpClient):
         c = geom.centroid
         latlon = f"{c.x:.6f},{c.y:.6f}"
         radius = site_radius_m(geom)
-        donnees: dict = {"rayon_site": radius, "sis": None, "casias": None, "icpe": None,
-                         "inondation_azi": None, "argiles": None}
+        donnees: dict = {
+            "rayon_site": radius,
+            "sis": None,
+            "casias": None,
+            "icpe": None,
+            "inondation_azi": None,
+            "argiles": None,
+        }
         errors: list[str] = []
 
         def call(label, path, params, handle):
@@ -72,16 +78,36 @@ class GeorisquesClient(HttpClient):
                 errors.append(f"{label} : {exc}")
 
         def sis(data):
-            donnees["sis"] = [{"nom": _name(i), "id": i.get("id_sis"), "statut": i.get("statut_classification"),
-                               "fiche": i.get("fiche_risque")} for i in _page(data)]
+            donnees["sis"] = [
+                {
+                    "nom": _name(i),
+                    "id": i.get("id_sis"),
+                    "statut": i.get("statut_classification"),
+                    "fiche": i.get("fiche_risque"),
+                }
+                for i in _page(data)
+            ]
 
         def casias(data):
-            donnees["casias"] = [{"nom": _name(i), "id": i.get("identifiant") or i.get("id"),
-                                  "commune": i.get("nom_commune") or i.get("commune")} for i in _page(data)]
+            donnees["casias"] = [
+                {
+                    "nom": _name(i),
+                    "id": i.get("identifiant") or i.get("id"),
+                    "commune": i.get("nom_commune") or i.get("commune"),
+                }
+                for i in _page(data)
+            ]
 
         def icpe(data):
-            donnees["icpe"] = [{"nom": _name(i), "regime": i.get("regime"), "seveso": i.get("statutSeveso"),
-                                "etat": i.get("etatActivite")} for i in _page(data)]
+            donnees["icpe"] = [
+                {
+                    "nom": _name(i),
+                    "regime": i.get("regime"),
+                    "seveso": i.get("statutSeveso"),
+                    "etat": i.get("etatActivite"),
+                }
+                for i in _page(data)
+            ]
 
         def azi(data):
             donnees["inondation_azi"] = [_name(i) for i in _page(data)]
@@ -90,16 +116,28 @@ class GeorisquesClient(HttpClient):
             if not isinstance(data, dict) or "codeExposition" not in data:
                 raise_shape()
             code = str(data.get("codeExposition"))
-            donnees["argiles"] = {"code": code, "niveau": RGA_LEVELS.get(code), "libelle": data.get("exposition")}
+            donnees["argiles"] = {
+                "code": code,
+                "niveau": RGA_LEVELS.get(code),
+                "libelle": data.get("exposition"),
+            }
 
         def raise_shape():
             raise ClientError("Géorisques a renvoyé une réponse de forme inattendue.")
 
-        call("Secteurs d'information sur les sols", "ssp/conclusions_sis",
-             {"latlon": latlon, "rayon": radius}, sis)
+        call(
+            "Secteurs d'information sur les sols",
+            "ssp/conclusions_sis",
+            {"latlon": latlon, "rayon": radius},
+            sis,
+        )
         call("Anciens sites industriels (CASIAS)", "ssp/casias", {"latlon": latlon, "rayon": radius}, casias)
-        call("Installations classées", "installations_classees",
-             {"latlon": latlon, "rayon": max(ICPE_RADIUS_M, radius)}, icpe)
+        call(
+            "Installations classées",
+            "installations_classees",
+            {"latlon": latlon, "rayon": max(ICPE_RADIUS_M, radius)},
+            icpe,
+        )
         call("Zones inondables", "gaspar/azi", {"latlon": latlon, "rayon": radius}, azi)
         call("Argiles", "rga", {"latlon": latlon}, rga)
 

@@ -65,15 +65,20 @@ class GpuClient(HttpClient):
             errors.append(str(exc))
         try:
             zones = _features(self.get_json("gpu/zone-urba", {"geom": geom_param}))
-            donnees["zones"] = [{"typezone": z.get("typezone"), "libelle": z.get("libelle"),
-                                 "libelong": z.get("libelong")} for z in zones]
+            donnees["zones"] = [
+                {"typezone": z.get("typezone"), "libelle": z.get("libelle"), "libelong": z.get("libelong")}
+                for z in zones
+            ]
             types = {z.get("typezone") for z in zones} - {None, ""}
             if len(types) == 1:
                 t = types.pop()
                 donnees["zone_type"] = t if t in CNIG_ZONE_TYPES else "autre"
             elif len(types) > 1:
-                notes.append("Le site est à cheval sur plusieurs zones du document d'urbanisme : "
-                             + ", ".join(sorted(types)) + ".")
+                notes.append(
+                    "Le site est à cheval sur plusieurs zones du document d'urbanisme : "
+                    + ", ".join(sorted(types))
+                    + "."
+                )
         except ClientError as exc:
             errors.append(str(exc))
 
@@ -86,6 +91,10 @@ class GpuClient(HttpClient):
         if errors or notes:
             return Result(self.source, PARTIEL, donnees, " ".join(notes + errors))
         if not found:
-            return Result(self.source, PARTIEL, donnees,
-                          "Aucun document d'urbanisme publié sur le Géoportail de l'urbanisme pour ce site.")
+            return Result(
+                self.source,
+                PARTIEL,
+                donnees,
+                "Aucun document d'urbanisme publié sur le Géoportail de l'urbanisme pour ce site.",
+            )
         return Result(self.source, SUCCES, donnees)

@@ -50,6 +50,12 @@ def prefills_from(results: dict[str, Result]) -> list[Prefill]:
         hits = (d.get("sis") or []) + (d.get("casias") or [])
         if hits:
             names = ", ".join(sorted({h["nom"] for h in hits if h.get("nom")}))[:200]
-            out.append(Prefill("sol_pollution_existe", "pollution supposée", risques.source,
-                               "pollution supposée" + (f" ({names})" if names else "")))
+            out.append(
+                Prefill(
+                    "sol_pollution_existe",
+                    "pollution supposée",
+                    risques.source,
+                    "pollution supposée" + (f" ({names})" if names else ""),
+                )
+            )
     return out

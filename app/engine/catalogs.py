@@ -32,20 +32,58 @@ NATURES = ("subvention", "pret", "ingenierie", "portage", "fiscal", "autre")
 RECURRENCES = ("permanent", "annuelle", "ponctuelle")
 RESOURCE_TYPES = ("outil", "guide", "texte", "donnees")
 COVERAGE_KEYS = ("regions", "departements", "epci", "communes")
-PORTEURS = ("commune", "epci", "departement_region", "etat", "epf", "bailleur_social", "epl", "prive", "association")
+PORTEURS = (
+    "commune",
+    "epci",
+    "departement_region",
+    "etat",
+    "epf",
+    "bailleur_social",
+    "epl",
+    "prive",
+    "association",
+)
 ANNUAIRE_URL = "https://lannuaire.service-public.gouv.fr/"
 
 COMMON_KEYS = {"id", "sources", "verifie_le", "incertain"}
-STEP_KEYS = COMMON_KEYS | {"phase", "titre", "objectif", "actions", "qui", "duree", "cout", "si", "apres",
-                           "contacts", "financements", "ressources", "description"}
-SCHEME_KEYS = COMMON_KEYS | {"nom", "financeur", "nature", "finance", "beneficiaires", "usages", "si", "taux",
-                             "plafond", "dates", "recurrence", "candidater", "url", "description"}
+STEP_KEYS = COMMON_KEYS | {
+    "phase",
+    "titre",
+    "objectif",
+    "actions",
+    "qui",
+    "duree",
+    "cout",
+    "si",
+    "apres",
+    "contacts",
+    "financements",
+    "ressources",
+    "description",
+}
+SCHEME_KEYS = COMMON_KEYS | {
+    "nom",
+    "financeur",
+    "nature",
+    "finance",
+    "beneficiaires",
+    "usages",
+    "si",
+    "taux",
+    "plafond",
+    "dates",
+    "recurrence",
+    "candidater",
+    "url",
+    "description",
+}
 TYPE_KEYS = COMMON_KEYS | {"nom", "role", "annuaire", "url"}
 CONTACT_KEYS = COMMON_KEYS | {"type", "nom", "url", "couvre", "statut_epf", "perimetre_partiel", "role"}
 RESOURCE_KEYS = COMMON_KEYS | {"titre", "description", "url", "type"}
 
 
 # --- model ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Source:
@@ -171,6 +209,7 @@ class Catalogs:
 
 # --- validation helpers --------------------------------------------------------------------------
 
+
 class _Collector:
     def __init__(self, root: Path):
         self.root = root
@@ -186,7 +225,9 @@ class _Collector:
         self.errors.append(ContentError(file, line_of(node), item_id, message))
 
 
-def _text(c: _Collector, file: str, item: Mapping, key: str, iid: str | None, required: bool = True) -> str | None:
+def _text(
+    c: _Collector, file: str, item: Mapping, key: str, iid: str | None, required: bool = True
+) -> str | None:
     value = item.get(key)
     if value is None:
         if required:
@@ -198,8 +239,9 @@ def _text(c: _Collector, file: str, item: Mapping, key: str, iid: str | None, re
     return value.strip()
 
 
-def _str_list(c: _Collector, file: str, item: Mapping, key: str, iid: str | None,
-              allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
+def _str_list(
+    c: _Collector, file: str, item: Mapping, key: str, iid: str | None, allowed: tuple[str, ...] | None = None
+) -> tuple[str, ...]:
     value = item.get(key)
     if value is None:
         return ()
@@ -209,7 +251,9 @@ def _str_list(c: _Collector, file: str, item: Mapping, key: str, iid: str | None
     if allowed is not None:
         bad = [v for v in value if v not in allowed]
         if bad:
-            c.add(file, item, iid, f"« {key} » : valeur(s) inconnue(s) {bad} (possibles : {', '.join(allowed)})")
+            c.add(
+                file, item, iid, f"« {key} » : valeur(s) inconnue(s) {bad} (possibles : {', '.join(allowed)})"
+            )
     return tuple(value)
 
 
@@ -289,8 +333,12 @@ def _items(c: _Collector, path: Path) -> list[tuple[str, Mapping]]:
 def _id(c: _Collector, file: str, item: Mapping, seen: dict[str, str]) -> str | None:
     iid = item.get("id")
     if not isinstance(iid, str) or not ID_RE.match(iid):
-        c.add(file, item, str(iid) if iid is not None else None,
-              "« id » manquant ou mal formé (minuscules, chiffres et tirets)")
+        c.add(
+            file,
+            item,
+            str(iid) if iid is not None else None,
+            "« id » manquant ou mal formé (minuscules, chiffres et tirets)",
+        )
         return None
     if iid in seen:
         c.add(file, item, iid, f"identifiant en double (déjà défini dans {seen[iid]})")
@@ -320,7 +368,8 @@ def _resolver(vocabulary: Vocabulary | None, all_conditions: list[Any]):
             for kind in conditions.KINDS:
                 if kind in cond:
                     ops.setdefault((kind, str(cond[kind])), set()).update(
-                        k for k in cond if k in conditions.OPERATORS)
+                        k for k in cond if k in conditions.OPERATORS
+                    )
 
     for cond in all_conditions:
         scan(cond)
@@ -351,7 +400,10 @@ def _check_condition(c: _Collector, file: str, item: Mapping, iid: str, resolve)
 
 # --- loading -------------------------------------------------------------------------------------
 
-def load_catalogs(data_dir: str | Path, vocabulary: Vocabulary | None = None, today: date | None = None) -> Catalogs:
+
+def load_catalogs(
+    data_dir: str | Path, vocabulary: Vocabulary | None = None, today: date | None = None
+) -> Catalogs:
     """Load and validate every catalog under ``data_dir``; raise ContentInvalid with all errors."""
     root = Path(data_dir)
     today = today or date.today()
@@ -394,7 +446,9 @@ def load_catalogs(data_dir: str | Path, vocabulary: Vocabulary | None = None, to
         c.add(c.name(types_path), None, None, "fichier des types de contacts manquant")
     raw_contacts = files("contacts", exclude=("types.yaml",))
     raw_resources = files("ressources")
-    resolve = _resolver(vocabulary, [i.get("si") for _, i in raw_steps + raw_schemes if i.get("si") is not None])
+    resolve = _resolver(
+        vocabulary, [i.get("si") for _, i in raw_steps + raw_schemes if i.get("si") is not None]
+    )
 
     # Resources.
     resources: dict[str, Resource] = {}
@@ -445,9 +499,19 @@ def load_catalogs(data_dir: str | Path, vocabulary: Vocabulary | None = None, to
             else:
                 for key, codes in raw.items():
                     if key not in COVERAGE_KEYS:
-                        c.add(file, raw, iid, f"« couvre » : clé inconnue « {key} » (possibles : {', '.join(COVERAGE_KEYS)})")
+                        c.add(
+                            file,
+                            raw,
+                            iid,
+                            f"« couvre » : clé inconnue « {key} » (possibles : {', '.join(COVERAGE_KEYS)})",
+                        )
                     elif not isinstance(codes, list) or not all(isinstance(x, (str, int)) for x in codes):
-                        c.add(file, raw, iid, f"« couvre.{key} » doit être une liste de codes (entre guillemets)")
+                        c.add(
+                            file,
+                            raw,
+                            iid,
+                            f"« couvre.{key} » doit être une liste de codes (entre guillemets)",
+                        )
                     else:
                         couvre[key] = frozenset(str(x) for x in codes)
         statut_epf = item.get("statut_epf")
@@ -458,7 +522,9 @@ def load_catalogs(data_dir: str | Path, vocabulary: Vocabulary | None = None, to
             c.add(file, item, iid, "« perimetre_partiel » doit valoir true ou false")
             partiel = False
         if iid and nom and ctype in contact_types:
-            contacts.append(Contact(iid, ctype, nom, url, couvre, sources, verified, statut_epf, partiel, incertain))
+            contacts.append(
+                Contact(iid, ctype, nom, url, couvre, sources, verified, statut_epf, partiel, incertain)
+            )
 
     # Funding schemes.
     schemes: dict[str, Scheme] = {}
@@ -489,7 +555,9 @@ def load_catalogs(data_dir: str | Path, vocabulary: Vocabulary | None = None, to
             c.add(file, dates, iid, "la date d'ouverture est postérieure à la date de clôture")
         recurrence = item.get("recurrence")
         if recurrence not in RECURRENCES:
-            c.add(file, item, iid, f"« recurrence » doit valoir {', '.join(RECURRENCES)} (reçu {recurrence!r})")
+            c.add(
+                file, item, iid, f"« recurrence » doit valoir {', '.join(RECURRENCES)} (reçu {recurrence!r})"
+            )
         candidater = _text(c, file, item, "candidater", iid, required=False) or ""
         url = _https(c, file, item, iid, item.get("url"))
         taux = item.get("taux")
@@ -504,10 +572,25 @@ def load_catalogs(data_dir: str | Path, vocabulary: Vocabulary | None = None, to
             if cond is not None:
                 parts.append(cond)
             schemes[iid] = Scheme(
-                iid, nom, financeur, str(nature), finance, beneficiaires, usages, cond, ouverture, cloture,
-                str(recurrence), candidater, url, sources, verified,
-                taux if isinstance(taux, str) else None, plafond if isinstance(plafond, str) else None,
-                incertain, {conditions.ALL: parts} if parts else None,
+                iid,
+                nom,
+                financeur,
+                str(nature),
+                finance,
+                beneficiaires,
+                usages,
+                cond,
+                ouverture,
+                cloture,
+                str(recurrence),
+                candidater,
+                url,
+                sources,
+                verified,
+                taux if isinstance(taux, str) else None,
+                plafond if isinstance(plafond, str) else None,
+                incertain,
+                {conditions.ALL: parts} if parts else None,
             )
 
     # Steps.
@@ -543,8 +626,26 @@ def load_catalogs(data_dir: str | Path, vocabulary: Vocabulary | None = None, to
             if item.get(key) is not None and not isinstance(item.get(key), str):
                 c.add(file, item, iid, f"« {key} » doit être un texte")
         if iid and titre and phase in phase_ids:
-            steps.append(Step(iid, phase, titre, objectif, actions, qui, cond, apres, types, funds, res, sources,
-                              verified, item.get("duree"), item.get("cout"), incertain))
+            steps.append(
+                Step(
+                    iid,
+                    phase,
+                    titre,
+                    objectif,
+                    actions,
+                    qui,
+                    cond,
+                    apres,
+                    types,
+                    funds,
+                    res,
+                    sources,
+                    verified,
+                    item.get("duree"),
+                    item.get("cout"),
+                    incertain,
+                )
+            )
             step_nodes[iid] = (file, item)
     for file, item in raw_steps:
         apres = item.get("apres")
@@ -565,8 +666,9 @@ def seen_ids(raw: list[tuple[str, Mapping]]) -> set[str]:
     return {str(i.get("id")) for _, i in raw}
 
 
-def _topological(steps: list[Step], phases: dict[str, Phase], c: _Collector,
-                 nodes: dict[str, tuple[str, Mapping]]) -> list[Step]:
+def _topological(
+    steps: list[Step], phases: dict[str, Phase], c: _Collector, nodes: dict[str, tuple[str, Mapping]]
+) -> list[Step]:
     """Stable topological order: a step comes after its prerequisites; among ready steps, the
     earliest phase first, then file order. Reports cycles."""
     by_id = {s.id: s for s in steps}

@@ -257,7 +257,9 @@ def evaluate(
     value = _eval_atom(condition, facts)
     if value is None:
         return Evaluation(None, missing=[_atom_fact(condition)])
-    return Evaluation(value, reasons=[describe_atom(_as_observed(condition, facts), vocabulary, negated=not value)])
+    return Evaluation(
+        value, reasons=[describe_atom(_as_observed(condition, facts), vocabulary, negated=not value)]
+    )
 
 
 def _as_observed(atom: Mapping, facts: Mapping[Fact, Any]) -> Mapping:
@@ -387,7 +389,9 @@ def check(condition: Any, resolve: Callable[[Fact], FactInfo | None], where: str
     expected = condition[op]
     if op in NUMERIC_OPERATORS:
         if info.type != "nombre":
-            errors.append(f"{where} : « {op} » s'applique à un nombre, or « {fact[1]} » est de type {info.type}")
+            errors.append(
+                f"{where} : « {op} » s'applique à un nombre, or « {fact[1]} » est de type {info.type}"
+            )
         if _number(expected) is None:
             errors.append(f"{where} : « {op} » attend un nombre, reçu {expected!r}")
     elif op == OP_ANSWERED:
@@ -395,7 +399,9 @@ def check(condition: Any, resolve: Callable[[Fact], FactInfo | None], where: str
             errors.append(f"{where} : « {op} » attend oui ou non, reçu {expected!r}")
     else:
         if op == OP_CONTAINS and info.type != "choix_multiple":
-            errors.append(f"{where} : « contient » s'applique à une question à choix multiple ; utilisez « est »")
+            errors.append(
+                f"{where} : « contient » s'applique à une question à choix multiple ; utilisez « est »"
+            )
         values = _as_list(expected)
         if not values:
             errors.append(f"{where} : « {op} » attend au moins une valeur")

@@ -77,7 +77,9 @@ def check_scenarios(questionnaire: Questionnaire, root: Path) -> list[ContentErr
     return errors
 
 
-def _check_catalogs(data: Path, questionnaire: Questionnaire | None) -> tuple[list[ContentError], object | None]:
+def _check_catalogs(
+    data: Path, questionnaire: Questionnaire | None
+) -> tuple[list[ContentError], object | None]:
     """Delegate to ``app.engine.catalogs.load_catalogs``; return its errors and the loaded catalogs."""
     try:
         catalogs = importlib.import_module("app.engine.catalogs")

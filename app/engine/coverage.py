@@ -14,8 +14,17 @@ from typing import Any
 import yaml
 
 USES = (
-    "habitat", "bureau", "commerce", "industrie", "autres activités économiques", "équipement public",
-    "aménagement d'espace public", "renaturation", "panneaux photovoltaïques", "énergie, hors photovoltaïque", "mixte",
+    "habitat",
+    "bureau",
+    "commerce",
+    "industrie",
+    "autres activités économiques",
+    "équipement public",
+    "aménagement d'espace public",
+    "renaturation",
+    "panneaux photovoltaïques",
+    "énergie, hors photovoltaïque",
+    "mixte",
 )
 STATE_SERVICE_TYPES = ("ddt", "prefecture")
 REGIONAL_TYPES = ("dreal", "ademe", "region")
@@ -56,7 +65,11 @@ def _covered(items: list[dict[str, Any]], type_id: str, key: str) -> set[str]:
 def coverage_report(catalogs_dir: str | Path, today: date | None = None) -> str:
     """A plain-text report: steps by phase, schemes by status and use, contacts by type and territory."""
     root = Path(catalogs_dir)
-    phases = yaml.safe_load((root / "phases.yaml").read_text(encoding="utf-8")) if (root / "phases.yaml").exists() else []
+    phases = (
+        yaml.safe_load((root / "phases.yaml").read_text(encoding="utf-8"))
+        if (root / "phases.yaml").exists()
+        else []
+    )
     steps = _load_dir(root / "etapes")
     schemes = _load_dir(root / "financements")
     contacts = _load_dir(root / "contacts")
@@ -71,10 +84,16 @@ def coverage_report(catalogs_dir: str | Path, today: date | None = None) -> str:
 
     statuses = Counter(scheme_status(s, today) for s in schemes)
     lines.append("")
-    lines.append(f"Financements : {len(schemes)} (" + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + ")")
+    lines.append(
+        f"Financements : {len(schemes)} (" + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + ")"
+    )
     lines.append("  Dispositifs ouverts par usage :")
     for use in USES:
-        n = sum(1 for s in schemes if scheme_status(s, today) == "ouvert" and (not s.get("usages") or use in s["usages"]))
+        n = sum(
+            1
+            for s in schemes
+            if scheme_status(s, today) == "ouvert" and (not s.get("usages") or use in s["usages"])
+        )
         lines.append(f"    {use:<32} {n:>3}")
     regional = Counter()
     for s in schemes:
@@ -82,19 +101,26 @@ def coverage_report(catalogs_dir: str | Path, today: date | None = None) -> str:
             for code in atom:
                 regional[code] += 1
     if regional:
-        lines.append("  Dispositifs propres à une région : " + ", ".join(f"{k} ({v})" for k, v in sorted(regional.items())))
+        lines.append(
+            "  Dispositifs propres à une région : "
+            + ", ".join(f"{k} ({v})" for k, v in sorted(regional.items()))
+        )
 
     lines.append("")
     lines.append(f"Contacts : {len(contacts)}")
     for type_id, n in sorted(Counter(c.get("type") for c in contacts).items()):
         lines.append(f"  {type_id:<20} {n:>4}")
     for type_id in STATE_SERVICE_TYPES:
-        lines.append(f"  {type_id} : {len(_covered(contacts, type_id, 'departements'))} départements couverts")
+        lines.append(
+            f"  {type_id} : {len(_covered(contacts, type_id, 'departements'))} départements couverts"
+        )
     for type_id in REGIONAL_TYPES:
         lines.append(f"  {type_id} : {len(_covered(contacts, type_id, 'regions'))} régions couvertes")
     epf_regions = _covered(contacts, "epf", "regions")
     epf_deps = _covered(contacts, "epf", "departements")
-    lines.append(f"  epf : {len(epf_regions)} régions entières, {len(epf_deps)} départements (tout ou partie)")
+    lines.append(
+        f"  epf : {len(epf_regions)} régions entières, {len(epf_deps)} départements (tout ou partie)"
+    )
     return "\n".join(lines) + "\n"
 
 

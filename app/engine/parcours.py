@@ -190,8 +190,12 @@ class PathEngine:
             self._memo[memo_key] = found
         return found
 
-    def contacts_for(self, type_id: str, territory: Mapping[str, Any], commune_name: str | None = None) -> list[ContactResult]:
-        key = (type_id, commune_name) + tuple(territory.get(f) for f in ("commune", "epci", "departement", "region"))
+    def contacts_for(
+        self, type_id: str, territory: Mapping[str, Any], commune_name: str | None = None
+    ) -> list[ContactResult]:
+        key = (type_id, commune_name) + tuple(
+            territory.get(f) for f in ("commune", "epci", "departement", "region")
+        )
         found = self._contact_memo.get(key)
         if found is None:
             found = self._contacts_for(type_id, territory, commune_name)
@@ -200,23 +204,39 @@ class PathEngine:
             self._contact_memo[key] = found
         return found
 
-    def _contacts_for(self, type_id: str, territory: Mapping[str, Any], commune_name: str | None) -> list[ContactResult]:
+    def _contacts_for(
+        self, type_id: str, territory: Mapping[str, Any], commune_name: str | None
+    ) -> list[ContactResult]:
         ctype = self.catalogs.contact_types[type_id]
         index = self._index.get(type_id, {})
         chosen: list[Contact] = []
         if territory.get("commune"):
             # Most specific coverage wins: a local EPF's member EPCI over the State EPF's region.
-            for key, fact in (("communes", "commune"), ("epci", "epci"), ("departements", "departement"),
-                              ("regions", "region")):
+            for key, fact in (
+                ("communes", "commune"),
+                ("epci", "epci"),
+                ("departements", "departement"),
+                ("regions", "region"),
+            ):
                 code = territory.get(fact)
                 if code and (key, str(code)) in index:
                     chosen = index[(key, str(code))]
                     break
         if chosen:
             return [
-                ContactResult(c.id, ctype, c.nom, c.url, verified=not c.perimetre_partiel, contact=c,
-                              note=("Intervient seulement pour ses intercommunalités membres : à vérifier."
-                                    if c.perimetre_partiel else c.incertain))
+                ContactResult(
+                    c.id,
+                    ctype,
+                    c.nom,
+                    c.url,
+                    verified=not c.perimetre_partiel,
+                    contact=c,
+                    note=(
+                        "Intervient seulement pour ses intercommunalités membres : à vérifier."
+                        if c.perimetre_partiel
+                        else c.incertain
+                    ),
+                )
                 for c in chosen
             ]
         nationals = self._national.get(type_id, [])
@@ -224,12 +244,24 @@ class PathEngine:
             return [ContactResult(c.id, ctype, c.nom, c.url, True, c, c.incertain) for c in nationals]
         if type_id == "epf" and territory.get("commune"):
             return []  # no EPF here: never invent one
-        return [ContactResult(f"annuaire-{type_id}", ctype, ctype.nom, annuaire_link(ctype, commune_name), False,
-                              note="Adresse à retrouver dans l'Annuaire de l'administration.")]
+        return [
+            ContactResult(
+                f"annuaire-{type_id}",
+                ctype,
+                ctype.nom,
+                annuaire_link(ctype, commune_name),
+                False,
+                note="Adresse à retrouver dans l'Annuaire de l'administration.",
+            )
+        ]
 
     def scheme_result(self, scheme: Scheme, facts: Mapping[Fact, Any], today: date) -> SchemeResult | None:
-        value, reasons, missing = self._judge("financement:" + scheme.id, scheme.condition, facts,
-                                              "Dispositif ouvert à tous les porteurs et usages.")
+        value, reasons, missing = self._judge(
+            "financement:" + scheme.id,
+            scheme.condition,
+            facts,
+            "Dispositif ouvert à tous les porteurs et usages.",
+        )
         if value is False:
             return None
         status = scheme.status(today)
@@ -238,10 +270,17 @@ class PathEngine:
             left = (scheme.cloture - today).days
             if left <= SOON_DAYS:
                 days_left = left
-        return SchemeResult(scheme, APPLICABLE if value else A_VERIFIER, status, days_left, list(reasons), missing)
+        return SchemeResult(
+            scheme, APPLICABLE if value else A_VERIFIER, status, days_left, list(reasons), missing
+        )
 
-    def compute(self, facts: Mapping[Fact, Any], today: date | None = None,
-                commune_name: str | None = None, warnings: list[str] | None = None) -> PathResult:
+    def compute(
+        self,
+        facts: Mapping[Fact, Any],
+        today: date | None = None,
+        commune_name: str | None = None,
+        warnings: list[str] | None = None,
+    ) -> PathResult:
         today = today or date.today()
         cat = self.catalogs
         territory = {fid: v for (kind, fid), v in facts.items() if kind == KIND_TERRITORY}
@@ -252,8 +291,13 @@ class PathEngine:
             value, reasons, missing = self._judge("etape:" + step.id, step.si, facts, ALWAYS)
             if value is False:
                 continue
-            item = StepResult(step, cat.phases_by_id[step.phase], APPLICABLE if value else A_VERIFIER,
-                              list(reasons), missing)
+            item = StepResult(
+                step,
+                cat.phases_by_id[step.phase],
+                APPLICABLE if value else A_VERIFIER,
+                list(reasons),
+                missing,
+            )
             for type_id in step.contacts:
                 if type_id not in contacts:
                     contacts[type_id] = self.contacts_for(type_id, territory, commune_name)
@@ -275,8 +319,14 @@ class PathEngine:
                 seen_contacts.setdefault(c.id, c)
             for r in item.resources:
                 seen_resources.setdefault(r.id, r)
-        return PathResult(steps, eligible, list(seen_contacts.values()), list(seen_resources.values()),
-                          list(warnings or []), today)
+        return PathResult(
+            steps,
+            eligible,
+            list(seen_contacts.values()),
+            list(seen_resources.values()),
+            list(warnings or []),
+            today,
+        )
 
 
 def missing_keys(items: list[Missing]) -> list[str]:
@@ -307,8 +357,15 @@ def path_to_json(result: PathResult, territoire: Mapping | None) -> dict:
             for s in result.steps
         ],
         "contacts": [
-            {"id": c.id, "nom": c.nom, "type": c.type.id, "role": c.role, "url": c.url,
-             "verifie": c.verified, "remarque": c.note}
+            {
+                "id": c.id,
+                "nom": c.nom,
+                "type": c.type.id,
+                "role": c.role,
+                "url": c.url,
+                "verifie": c.verified,
+                "remarque": c.note,
+            }
             for c in result.contacts
         ],
         "financements": [scheme_json(s) for s in result.schemes],

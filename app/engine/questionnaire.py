@@ -61,8 +61,21 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED_IDS = {"action", "retour", "csrf_token", "questions_affichees"}  # form field names
 GROUP_KEYS = {"id", "titre", "introduction", "si", "questions"}
 QUESTION_KEYS = {
-    "id", "type", "libelle", "indice", "pourquoi", "comment_trouver", "choix", "unite", "validation",
-    "obligatoire", "je_ne_sais_pas", "si", "sert_a", "hors_parcours", "libelle_court",
+    "id",
+    "type",
+    "libelle",
+    "indice",
+    "pourquoi",
+    "comment_trouver",
+    "choix",
+    "unite",
+    "validation",
+    "obligatoire",
+    "je_ne_sais_pas",
+    "si",
+    "sert_a",
+    "hors_parcours",
+    "libelle_court",
 }
 CHOICE_KEYS = {"valeur", "libelle", "aide", "exclusif", "cache"}
 VALIDATION_KEYS = {"min", "max", "entier", "longueur_max"}
@@ -121,8 +134,13 @@ class Question:
         kind = {CHOIX_MULTIPLE: "choix_multiple", NOMBRE: "nombre", ANNEE: "nombre"}.get(self.type)
         if kind is None:
             kind = "choix" if self.type in CHOICE_TYPES else "texte"
-        return FactInfo(self.short_label or self.label, kind,
-                        self.choice_labels if self.type in CHOICE_TYPES else {}, self.unit, year=self.type == ANNEE)
+        return FactInfo(
+            self.short_label or self.label,
+            kind,
+            self.choice_labels if self.type in CHOICE_TYPES else {},
+            self.unit,
+            year=self.type == ANNEE,
+        )
 
 
 @dataclass
@@ -168,7 +186,9 @@ class Questionnaire:
         group = self.group(q.group_id)
         return group is not None and _shown(group.condition, facts) and _shown(q.condition, facts)
 
-    def effective_answers(self, answers: Mapping[str, Any], territory: Mapping[str, Any] | None = None) -> dict:
+    def effective_answers(
+        self, answers: Mapping[str, Any], territory: Mapping[str, Any] | None = None
+    ) -> dict:
         """The answers the rules read: those to questions that exist and are visible.
 
         One pass in questionnaire order is enough because conditions only read earlier groups.
@@ -185,7 +205,9 @@ class Questionnaire:
                 facts[(KIND_QUESTION, qid)] = kept[qid]
         return kept
 
-    def facts(self, answers: Mapping[str, Any], territory: Mapping[str, Any] | None = None) -> dict[Fact, Any]:
+    def facts(
+        self, answers: Mapping[str, Any], territory: Mapping[str, Any] | None = None
+    ) -> dict[Fact, Any]:
         """Facts for the condition engine: visible answers + territory facts."""
         return build_facts(self.effective_answers(answers, territory), territory)
 
@@ -252,8 +274,11 @@ def validate_answer(question: Question, raw: Sequence[str] | str | None) -> tupl
         return None, None
     if t in (CHOIX_UNIQUE, OUI_NON):
         if not values:
-            return None, ("Sélectionnez une réponse" + (" (ou « Je ne sais pas »)." if question.dont_know else ".")
-                          if question.required else None)
+            return None, (
+                "Sélectionnez une réponse" + (" (ou « Je ne sais pas »)." if question.dont_know else ".")
+                if question.required
+                else None
+            )
         allowed = question.choice_labels
         if len(values) > 1 or values[0] not in allowed:
             return None, "Sélectionnez une des réponses proposées."
@@ -298,9 +323,15 @@ def validate_answer(question: Question, raw: Sequence[str] | str | None) -> tupl
         if question.integer and not number.is_integer():
             return None, "Indiquez un nombre entier."
         if question.min is not None and number < question.min:
-            return None, f"Indiquez un nombre supérieur ou égal à {format_number(question.min, question.unit)}."
+            return (
+                None,
+                f"Indiquez un nombre supérieur ou égal à {format_number(question.min, question.unit)}.",
+            )
         if question.max is not None and number > question.max:
-            return None, f"Indiquez un nombre inférieur ou égal à {format_number(question.max, question.unit)}."
+            return (
+                None,
+                f"Indiquez un nombre inférieur ou égal à {format_number(question.max, question.unit)}.",
+            )
         return (int(number) if number.is_integer() else number), None
     # texte_court
     if not values:
@@ -346,7 +377,9 @@ def load_questionnaire(directory: str | Path, display_root: str | Path | None = 
         raise ContentInvalid([ContentError(str(directory), 0, None, "dossier du questionnaire introuvable")])
     files = sorted(directory.glob("*.yaml"))
     if not files:
-        raise ContentInvalid([ContentError(display(directory), 0, None, "aucun fichier .yaml dans ce dossier")])
+        raise ContentInvalid(
+            [ContentError(display(directory), 0, None, "aucun fichier .yaml dans ce dossier")]
+        )
 
     groups: list[Group] = []
     questions: dict[str, Question] = {}
@@ -359,12 +392,19 @@ def load_questionnaire(directory: str | Path, display_root: str | Path | None = 
             errors.items += exc.errors
             continue
         if not isinstance(doc, Mapping) or "groupes" not in doc:
-            errors.add(name, doc, None, "le fichier doit commencer par « groupes: » suivi de la liste des groupes",
-                       line=line_of(doc, 1))
+            errors.add(
+                name,
+                doc,
+                None,
+                "le fichier doit commencer par « groupes: » suivi de la liste des groupes",
+                line=line_of(doc, 1),
+            )
             continue
         extra = [k for k in doc if k != "groupes"]
         if extra:
-            errors.add(name, doc, None, f"clé(s) inconnue(s) au premier niveau : {', '.join(map(str, extra))}")
+            errors.add(
+                name, doc, None, f"clé(s) inconnue(s) au premier niveau : {', '.join(map(str, extra))}"
+            )
         raw_groups = doc["groupes"]
         if not isinstance(raw_groups, list) or not raw_groups:
             errors.add(name, doc, None, "« groupes » doit être une liste non vide")
@@ -374,14 +414,25 @@ def load_questionnaire(directory: str | Path, display_root: str | Path | None = 
             if group is None:
                 continue
             if group.id in group_seen:
-                errors.add(name, raw, group.id, f"identifiant de groupe en double (déjà utilisé dans {group_seen[group.id]})")
+                errors.add(
+                    name,
+                    raw,
+                    group.id,
+                    f"identifiant de groupe en double (déjà utilisé dans {group_seen[group.id]})",
+                )
                 continue
             group_seen[group.id] = f"{name}, ligne {group.line}"
             for q in list(group.questions):
                 if q.id in questions:
                     other = questions[q.id]
-                    errors.add(name, None, q.id, f"identifiant de question en double (déjà utilisé dans "
-                               f"{other.file}, ligne {other.line})", line=q.line)
+                    errors.add(
+                        name,
+                        None,
+                        q.id,
+                        f"identifiant de question en double (déjà utilisé dans "
+                        f"{other.file}, ligne {other.line})",
+                        line=q.line,
+                    )
                     group.questions.remove(q)
                 else:
                     questions[q.id] = q
@@ -410,8 +461,13 @@ def _parse_group(raw: Any, file: str, errors: _Errors) -> Group | None:
         errors.add(file, raw, gid, "identifiant invalide : lettres minuscules sans accent, chiffres et « _ »")
     unknown = [k for k in raw if k not in GROUP_KEYS]
     if unknown:
-        errors.add(file, raw, gid, f"clé(s) inconnue(s) dans le groupe : {', '.join(map(str, unknown))} "
-                   f"(possibles : {', '.join(sorted(GROUP_KEYS))})")
+        errors.add(
+            file,
+            raw,
+            gid,
+            f"clé(s) inconnue(s) dans le groupe : {', '.join(map(str, unknown))} "
+            f"(possibles : {', '.join(sorted(GROUP_KEYS))})",
+        )
     title = _text(raw.get("titre"))
     if not title:
         errors.add(file, raw, gid, "groupe sans « titre »")
@@ -439,11 +495,21 @@ def _parse_question(raw: Any, gid: str, file: str, errors: _Errors) -> Question 
     if not ID_RE.match(qid):
         errors.add(file, raw, qid, "identifiant invalide : lettres minuscules sans accent, chiffres et « _ »")
     elif qid in RESERVED_IDS:
-        errors.add(file, raw, qid, f"identifiant réservé (choisissez un autre nom que {', '.join(sorted(RESERVED_IDS))})")
+        errors.add(
+            file,
+            raw,
+            qid,
+            f"identifiant réservé (choisissez un autre nom que {', '.join(sorted(RESERVED_IDS))})",
+        )
     unknown = [k for k in raw if k not in QUESTION_KEYS]
     if unknown:
-        errors.add(file, raw, qid, f"clé(s) inconnue(s) : {', '.join(map(str, unknown))} "
-                   f"(possibles : {', '.join(sorted(QUESTION_KEYS))})")
+        errors.add(
+            file,
+            raw,
+            qid,
+            f"clé(s) inconnue(s) : {', '.join(map(str, unknown))} "
+            f"(possibles : {', '.join(sorted(QUESTION_KEYS))})",
+        )
     qtype = _text(raw.get("type"))
     if qtype not in TYPES:
         errors.add(file, raw, qid, f"type « {qtype} » inconnu (types possibles : {', '.join(TYPES)})")
@@ -454,8 +520,13 @@ def _parse_question(raw: Any, gid: str, file: str, errors: _Errors) -> Question 
     if isinstance(serves, str):
         serves = [serves]
     if not isinstance(serves, list) or not [s for s in serves if _text(s)]:
-        errors.add(file, raw, qid, "« sert_a » manquant : dites quelle étape, quel contact, quel financement ou "
-                   "quelle statistique dépend de cette question (pas de question décorative)")
+        errors.add(
+            file,
+            raw,
+            qid,
+            "« sert_a » manquant : dites quelle étape, quel contact, quel financement ou "
+            "quelle statistique dépend de cette question (pas de question décorative)",
+        )
         serves = []
     extra_text: dict[str, str] = {}
     for key in ("hors_parcours", "libelle_court"):
@@ -464,10 +535,20 @@ def _parse_question(raw: Any, gid: str, file: str, errors: _Errors) -> Question 
             errors.add(file, raw, qid, f"« {key} » doit être une phrase (texte non vide)")
         extra_text[key] = _text(value) if isinstance(value, str) else ""
     q = Question(
-        id=qid, type=qtype, label=label, group_id=gid, hint=_text(raw.get("indice")),
-        why=_text(raw.get("pourquoi")), how=_text(raw.get("comment_trouver")), unit=_text(raw.get("unite")),
-        condition=raw.get("si"), serves=[_text(s) for s in serves if _text(s)], file=file, line=line_of(raw),
-        justification=extra_text["hors_parcours"], short_label=extra_text["libelle_court"],
+        id=qid,
+        type=qtype,
+        label=label,
+        group_id=gid,
+        hint=_text(raw.get("indice")),
+        why=_text(raw.get("pourquoi")),
+        how=_text(raw.get("comment_trouver")),
+        unit=_text(raw.get("unite")),
+        condition=raw.get("si"),
+        serves=[_text(s) for s in serves if _text(s)],
+        file=file,
+        line=line_of(raw),
+        justification=extra_text["hors_parcours"],
+        short_label=extra_text["libelle_court"],
     )
     # Choices.
     raw_choices = raw.get("choix")
@@ -517,8 +598,13 @@ def _parse_question(raw: Any, gid: str, file: str, errors: _Errors) -> Question 
         else:
             bad = [k for k in rules if k not in VALIDATION_KEYS]
             if bad:
-                errors.add(file, rules, qid, f"règle(s) de validation inconnue(s) : {', '.join(map(str, bad))} "
-                           f"(possibles : {', '.join(sorted(VALIDATION_KEYS))})")
+                errors.add(
+                    file,
+                    rules,
+                    qid,
+                    f"règle(s) de validation inconnue(s) : {', '.join(map(str, bad))} "
+                    f"(possibles : {', '.join(sorted(VALIDATION_KEYS))})",
+                )
             numeric = qtype in (NOMBRE, ANNEE)
             for key in ("min", "max"):
                 if key in rules:
@@ -529,16 +615,25 @@ def _parse_question(raw: Any, gid: str, file: str, errors: _Errors) -> Question 
                     else:
                         setattr(q, key, float(rules[key]))
             if q.min is not None and q.max is not None and q.min > q.max:
-                errors.add(file, rules, qid, f"bornes incohérentes : min ({q.min:g}) est supérieur à max ({q.max:g})")
+                errors.add(
+                    file, rules, qid, f"bornes incohérentes : min ({q.min:g}) est supérieur à max ({q.max:g})"
+                )
             if "entier" in rules:
                 if not isinstance(rules["entier"], bool) or qtype != NOMBRE:
-                    errors.add(file, rules, qid, "« entier » vaut true ou false, pour une question « nombre »")
+                    errors.add(
+                        file, rules, qid, "« entier » vaut true ou false, pour une question « nombre »"
+                    )
                 else:
                     q.integer = rules["entier"]
             if "longueur_max" in rules:
                 value = rules["longueur_max"]
                 if qtype != TEXTE_COURT or not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                    errors.add(file, rules, qid, "« longueur_max » est un entier positif, pour une question « texte_court »")
+                    errors.add(
+                        file,
+                        rules,
+                        qid,
+                        "« longueur_max » est un entier positif, pour une question « texte_court »",
+                    )
                 else:
                     q.max_length = value
     if qtype == ANNEE and q.integer is False:
@@ -562,7 +657,9 @@ def _parse_choice(raw: Any, qid: str, file: str, errors: _Errors) -> Choice | No
     label = _text(raw.get("libelle"))
     if not label:
         errors.add(file, raw, qid, f"le choix « {value} » n'a pas de « libelle »")
-    return Choice(str(value).strip(), label, _text(raw.get("aide")), bool(raw.get("exclusif")), bool(raw.get("cache")))
+    return Choice(
+        str(value).strip(), label, _text(raw.get("aide")), bool(raw.get("exclusif")), bool(raw.get("cache"))
+    )
 
 
 def _check_conditions(qn: Questionnaire, errors: _Errors) -> None:
@@ -580,21 +677,29 @@ def _check_conditions(qn: Questionnaire, errors: _Errors) -> None:
     graph: dict[str, set[str]] = {}
 
     def resolve(fact: Fact) -> FactInfo | None:
-        if fact[0] == KIND_QUESTION and fact[1] in qn.questions and qn.questions[fact[1]].type == LOCALISATION:
+        if (
+            fact[0] == KIND_QUESTION
+            and fact[1] in qn.questions
+            and qn.questions[fact[1]].type == LOCALISATION
+        ):
             return None
         return vocab.get(fact)
 
     owners = []
     for gi, g in enumerate(qn.groups):
         owners.append((GROUP_NODE + g.id, g.id, g.condition, g.file, line_of(g.condition, g.line), (gi, -1)))
-        owners += [(q.id, q.id, q.condition, q.file, line_of(q.condition, q.line), (gi, qi))
-                   for qi, q in enumerate(g.questions)]
+        owners += [
+            (q.id, q.id, q.condition, q.file, line_of(q.condition, q.line), (gi, qi))
+            for qi, q in enumerate(g.questions)
+        ]
     for node, ident, cond, file, line, _ in owners:
         if cond is None:
             continue
         for message in check(cond, resolve):
             errors.add(file, None, ident, message, line=line)
-        graph[node] = {fid for kind, fid in referenced_facts(cond) if kind == KIND_QUESTION and fid in qn.questions}
+        graph[node] = {
+            fid for kind, fid in referenced_facts(cond) if kind == KIND_QUESTION and fid in qn.questions
+        }
     group_of = {q.id: q.group_id for q in qn.questions.values()}
     cycles: list[list[str]] = []
     in_cycle: set[str] = set()
@@ -613,7 +718,9 @@ def _check_conditions(qn: Questionnaire, errors: _Errors) -> None:
             if (dgi, dqi) < (gi, qi) and (qi >= 0 or dgi < gi):
                 continue
             if dgi == gi and qi < 0:
-                where = "dans ce même groupe : la condition d'un groupe ne peut lire que des groupes précédents"
+                where = (
+                    "dans ce même groupe : la condition d'un groupe ne peut lire que des groupes précédents"
+                )
             elif dgi == gi:
                 where = "plus bas sur la même page : placez-la avant la question qui en dépend"
             else:
@@ -621,10 +728,15 @@ def _check_conditions(qn: Questionnaire, errors: _Errors) -> None:
             errors.add(file, None, ident, f"la condition lit « {dep} », posée {where}", line=line)
     for path in cycles:
         start = path[0]
-        owner = qn.group(start[len(GROUP_NODE):]) if start.startswith(GROUP_NODE) else qn.questions[start]
-        shown = [p[len(GROUP_NODE):] if p.startswith(GROUP_NODE) else p for p in path]
-        errors.add(owner.file, None, shown[0], "cycle dans les conditions : " + " → ".join(shown + [shown[0]]),
-                   line=line_of(owner.condition, owner.line))
+        owner = qn.group(start[len(GROUP_NODE) :]) if start.startswith(GROUP_NODE) else qn.questions[start]
+        shown = [p[len(GROUP_NODE) :] if p.startswith(GROUP_NODE) else p for p in path]
+        errors.add(
+            owner.file,
+            None,
+            shown[0],
+            "cycle dans les conditions : " + " → ".join(shown + [shown[0]]),
+            line=line_of(owner.condition, owner.line),
+        )
 
 
 GROUP_NODE = "groupe:"
@@ -667,8 +779,14 @@ def _check_cnig(qn: Questionnaire, errors: _Errors) -> None:
         values = [c.value for c in q.choices] + ([UNKNOWN] if q.dont_know else [])
         bad = [v for v in values if v not in allowed]
         if bad:
-            errors.add(q.file, None, q.id, f"valeur(s) hors du standard CNIG / du contrat d'API : "
-                       f"{', '.join(bad)} (valeurs possibles : {', '.join(allowed)})", line=q.line)
+            errors.add(
+                q.file,
+                None,
+                q.id,
+                f"valeur(s) hors du standard CNIG / du contrat d'API : "
+                f"{', '.join(bad)} (valeurs possibles : {', '.join(allowed)})",
+                line=q.line,
+            )
 
 
 # Unreachability: can the condition ever be true? Brute force over small domains.
@@ -698,8 +816,11 @@ def _walk_atoms(condition: Any):
         for child in condition:
             yield from _walk_atoms(child)
     elif isinstance(condition, Mapping):
-        kids = [k for k in condition if k in ("toutes ces conditions", "une de ces conditions",
-                                              "aucune de ces conditions")]
+        kids = [
+            k
+            for k in condition
+            if k in ("toutes ces conditions", "une de ces conditions", "aucune de ces conditions")
+        ]
         if kids:
             for k in kids:
                 yield from _walk_atoms(condition[k])
@@ -762,24 +883,45 @@ def _check_reachable(qn: Questionnaire, errors: _Errors) -> None:
     vocab = qn.vocabulary()
     for g in qn.groups:
         if g.condition is not None and can_be_true(g.condition, vocab) is False:
-            errors.add(g.file, None, g.id, "groupe jamais proposé : sa condition ne peut jamais être vraie "
-                       "(conditions contradictoires)", line=line_of(g.condition, g.line))
+            errors.add(
+                g.file,
+                None,
+                g.id,
+                "groupe jamais proposé : sa condition ne peut jamais être vraie (conditions contradictoires)",
+                line=line_of(g.condition, g.line),
+            )
             continue
         for q in g.questions:
             if q.condition is None:
                 continue
             combined = {ALL: [c for c in (g.condition, q.condition) if c is not None]}
             if can_be_true(combined, vocab) is False:
-                errors.add(q.file, None, q.id, "question jamais posée : sa condition (avec celle de son groupe) "
-                           "ne peut jamais être vraie", line=line_of(q.condition, q.line))
+                errors.add(
+                    q.file,
+                    None,
+                    q.id,
+                    "question jamais posée : sa condition (avec celle de son groupe) "
+                    "ne peut jamais être vraie",
+                    line=line_of(q.condition, q.line),
+                )
 
 
 # --- scenarios: answers → expected visible questions, written by content editors ------------------
 
-SCENARIO_KEYS = {"nom", "reponses", "territoire", "visibles", "masquees", "groupes_visibles", "groupes_masques"}
+SCENARIO_KEYS = {
+    "nom",
+    "reponses",
+    "territoire",
+    "visibles",
+    "masquees",
+    "groupes_visibles",
+    "groupes_masques",
+}
 
 
-def run_scenarios(questionnaire: Questionnaire, path: str | Path, display: str | None = None) -> list[ContentError]:
+def run_scenarios(
+    questionnaire: Questionnaire, path: str | Path, display: str | None = None
+) -> list[ContentError]:
     """Run one scenario file (a list of scenarios); return a ContentError per failed expectation.
 
     Each scenario gives answers (question id → stored value) and territory facts, and lists the
@@ -791,7 +933,9 @@ def run_scenarios(questionnaire: Questionnaire, path: str | Path, display: str |
     except ContentInvalid as exc:
         return list(exc.errors)
     if not isinstance(doc, list):
-        return [ContentError(name, line_of(doc, 1), None, "un fichier de scénarios est une liste de scénarios")]
+        return [
+            ContentError(name, line_of(doc, 1), None, "un fichier de scénarios est une liste de scénarios")
+        ]
     errors: list[ContentError] = []
     for sc in doc:
         if not isinstance(sc, Mapping) or not _text(sc.get("nom")):
@@ -801,20 +945,37 @@ def run_scenarios(questionnaire: Questionnaire, path: str | Path, display: str |
         line = line_of(sc)
         bad_keys = [k for k in sc if k not in SCENARIO_KEYS]
         if bad_keys:
-            errors.append(ContentError(name, line, label, f"clé(s) inconnue(s) : {', '.join(map(str, bad_keys))} "
-                                       f"(possibles : {', '.join(sorted(SCENARIO_KEYS))})"))
+            errors.append(
+                ContentError(
+                    name,
+                    line,
+                    label,
+                    f"clé(s) inconnue(s) : {', '.join(map(str, bad_keys))} "
+                    f"(possibles : {', '.join(sorted(SCENARIO_KEYS))})",
+                )
+            )
         answers = dict(sc.get("reponses") or {})
         territory = dict(sc.get("territoire") or {})
         unknown = [q for q in answers if q not in questionnaire.questions]
-        unknown += [q for key in ("visibles", "masquees") for q in (sc.get(key) or [])
-                    if q not in questionnaire.questions]
-        unknown_groups = [g for key in ("groupes_visibles", "groupes_masques") for g in (sc.get(key) or [])
-                          if questionnaire.group(g) is None]
+        unknown += [
+            q
+            for key in ("visibles", "masquees")
+            for q in (sc.get(key) or [])
+            if q not in questionnaire.questions
+        ]
+        unknown_groups = [
+            g
+            for key in ("groupes_visibles", "groupes_masques")
+            for g in (sc.get(key) or [])
+            if questionnaire.group(g) is None
+        ]
         bad_territory = [t for t in territory if (KIND_TERRITORY, t) not in TERRITORY_VOCABULARY]
         if unknown or unknown_groups or bad_territory:
             what = [f"question(s) inconnue(s) : {', '.join(unknown)}"] if unknown else []
             what += [f"groupe(s) inconnu(s) : {', '.join(unknown_groups)}"] if unknown_groups else []
-            what += [f"fait(s) de territoire inconnu(s) : {', '.join(bad_territory)}"] if bad_territory else []
+            what += (
+                [f"fait(s) de territoire inconnu(s) : {', '.join(bad_territory)}"] if bad_territory else []
+            )
             errors.append(ContentError(name, line, label, " ; ".join(what)))
             continue
         facts = questionnaire.facts(answers, territory)
@@ -824,11 +985,15 @@ def run_scenarios(questionnaire: Questionnaire, path: str | Path, display: str |
                 errors.append(ContentError(name, line, label, f"la question « {qid} » devrait être posée"))
         for qid in sc.get("masquees") or []:
             if questionnaire.is_visible(qid, facts):
-                errors.append(ContentError(name, line, label, f"la question « {qid} » ne devrait pas être posée"))
+                errors.append(
+                    ContentError(name, line, label, f"la question « {qid} » ne devrait pas être posée")
+                )
         for gid in sc.get("groupes_visibles") or []:
             if gid not in groups:
                 errors.append(ContentError(name, line, label, f"le groupe « {gid} » devrait être proposé"))
         for gid in sc.get("groupes_masques") or []:
             if gid in groups:
-                errors.append(ContentError(name, line, label, f"le groupe « {gid} » ne devrait pas être proposé"))
+                errors.append(
+                    ContentError(name, line, label, f"le groupe « {gid} » ne devrait pas être proposé")
+                )
     return errors

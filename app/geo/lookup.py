@@ -141,8 +141,9 @@ def communes_for_polygon(geom: BaseGeometry) -> PolygonCommunes:
             continue
         shares.append((inter.area / total if total else 0.0, i, inter))
     shares.sort(key=lambda s: -s[0])
-    items = [CommuneShare(ds.communes[ds.codes[i]], surface_m2(inter), round(part, 4))
-             for part, i, inter in shares]
+    items = [
+        CommuneShare(ds.communes[ds.codes[i]], surface_m2(inter), round(part, 4)) for part, i, inter in shares
+    ]
     if not items and total:
         p = geom.representative_point()
         commune = commune_at(p.x, p.y)
@@ -162,8 +163,8 @@ def commune_for_geometry(geom: BaseGeometry) -> Commune | None:
 def territory_block(code: str) -> dict | None:
     """The ``territoire`` block of the API contract for commune ``code`` (None if unknown)::
 
-        {"commune": {"code", "nom", "population"}, "epci": {"code", "nom"} | None,
-         "departement": {"code", "nom"}, "region": {"code", "nom"}, "zonage_abc": "B2" | None}
+    {"commune": {"code", "nom", "population"}, "epci": {"code", "nom"} | None,
+     "departement": {"code", "nom"}, "region": {"code", "nom"}, "zonage_abc": "B2" | None}
     """
     ds = get_dataset()
     commune = get_commune(code)
@@ -214,8 +215,10 @@ def territory_warnings(code: str) -> list[str]:
     if commune.zonage_abc is None:
         out.append(f"Le zonage ABC de {commune.nom} n'est pas connu dans les données embarquées.")
     else:
-        out.append("Zonage ABC : classement en vigueur depuis le 5 juillet 2024 ; la révision du "
-                   "5 septembre 2025 n'est pas encore intégrée, vérifiez le zonage actuel de la commune.")
+        out.append(
+            "Zonage ABC : classement en vigueur depuis le 5 juillet 2024 ; la révision du "
+            "5 septembre 2025 n'est pas encore intégrée, vérifiez le zonage actuel de la commune."
+        )
     if commune.population is None:
         out.append(f"La population de {commune.nom} n'est pas connue dans les données embarquées.")
     return out

@@ -32,8 +32,9 @@ SHAPEFILE_PARTS = {".shp", ".shx", ".dbf", ".prj", ".cpg"}
 FORMATS = "GeoJSON (.geojson, .json), KML (.kml), GeoPackage (.gpkg) ou Shapefile zippé (.zip)"
 
 
-def read_perimeter(filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES,
-                   notes: list[str] | None = None):
+def read_perimeter(
+    filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES, notes: list[str] | None = None
+):
     """Parse an uploaded perimeter file and return a valid WGS84 (Multi)Polygon.
 
     The format comes from the extension (then from the content). Any CRS declared by the file
@@ -54,8 +55,10 @@ def read_perimeter(filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BY
     if ext == ".zip":
         return _read_zipped_shapefile(data, notes)
     if ext in SHAPEFILE_PARTS:
-        raise GeoError("Un Shapefile se compose de plusieurs fichiers (.shp, .shx, .dbf, .prj) : "
-                       "déposez-les ensemble dans une archive .zip.")
+        raise GeoError(
+            "Un Shapefile se compose de plusieurs fichiers (.shp, .shx, .dbf, .prj) : "
+            "déposez-les ensemble dans une archive .zip."
+        )
     # sniff
     head = data[:64].lstrip()
     if head.startswith(b"{"):
@@ -70,6 +73,7 @@ def read_perimeter(filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BY
 
 
 # --- GeoJSON -------------------------------------------------------------------------------
+
 
 def _read_geojson(data: bytes, notes):
     try:
@@ -107,8 +111,10 @@ def _read_kml(data: bytes, notes):
     try:
         root = ElementTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise GeoError("Le fichier KML contient des déclarations XML interdites (DTD ou entités) "
-                       "et a été refusé par sécurité.") from exc
+        raise GeoError(
+            "Le fichier KML contient des déclarations XML interdites (DTD ou entités) "
+            "et a été refusé par sécurité."
+        ) from exc
     except Exception as exc:
         raise GeoError("Le fichier KML n'est pas un XML valide.") from exc
     polygons = []
@@ -131,7 +137,9 @@ def _read_kml(data: bytes, notes):
         try:
             polygons.append(Polygon(outer, inners))
         except Exception as exc:
-            raise GeoError("Un polygone du fichier KML est mal formé (au moins 4 positions par contour).") from exc
+            raise GeoError(
+                "Un polygone du fichier KML est mal formé (au moins 4 positions par contour)."
+            ) from exc
         if len(polygons) > MAX_FEATURES:
             raise GeoError("Le fichier KML contient trop de polygones.")
     if not polygons:
@@ -155,6 +163,7 @@ def _kml_coords(text: str) -> list[tuple[float, float]]:
 
 
 # --- GeoPackage / Shapefile (GDAL through pyogrio) ------------------------------------------
+
 
 def _read_gpkg(data: bytes, notes):
     if not data.startswith(b"SQLite format 3\x00"):
@@ -197,8 +206,9 @@ def _read_zipped_shapefile(data: bytes, notes):
         if required not in members:
             raise GeoError(f"Le Shapefile est incomplet : il manque le fichier {required}.")
     if ".prj" not in members:
-        raise GeoError("Le Shapefile n'a pas de fichier .prj : sa projection est inconnue. "
-                       "Ajoutez le .prj à l'archive.")
+        raise GeoError(
+            "Le Shapefile n'a pas de fichier .prj : sa projection est inconnue. Ajoutez le .prj à l'archive."
+        )
     with tempfile.TemporaryDirectory(prefix="perimetre-") as tmp:
         for ext, info in members.items():
             target = Path(tmp) / f"perimetre{ext}"  # never use the archive's own path
@@ -225,8 +235,9 @@ def _read_path(path: Path, notes):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            meta, _fids, wkbs, _fields = pyogrio.raw.read(path, read_geometry=True, max_features=MAX_FEATURES + 1,
-                                                          columns=[])
+            meta, _fids, wkbs, _fields = pyogrio.raw.read(
+                path, read_geometry=True, max_features=MAX_FEATURES + 1, columns=[]
+            )
     except Exception as exc:
         raise GeoError("Le fichier n'a pas pu être lu (format invalide ou corrompu).") from exc
     if wkbs is None or len(wkbs) == 0:

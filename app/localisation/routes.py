@@ -87,8 +87,9 @@ def localisation(token: str):
         max_bytes = int(current_app.config.get("PERIMETER_MAX_BYTES", 5 * 1024 * 1024))
         try:
             if upload and upload.filename:
-                perimeter = read_perimeter(upload.filename, upload.read(max_bytes + 1),
-                                           max_bytes=max_bytes, notes=notes)
+                perimeter = read_perimeter(
+                    upload.filename, upload.read(max_bytes + 1), max_bytes=max_bytes, notes=notes
+                )
             elif form["perimetre"]:
                 perimeter = parse_geojson(form["perimetre"], notes=notes)
         except GeoError as exc:
@@ -97,7 +98,9 @@ def localisation(token: str):
         lon = _float(form["lon"], "lon", errors)
         lat = _float(form["lat"], "lat", errors)
         if (lon is None) != (lat is None) and "lon" not in errors and "lat" not in errors:
-            errors["lon" if lon is None else "lat"] = "Donnez la longitude et la latitude, ou aucune des deux."
+            errors["lon" if lon is None else "lat"] = (
+                "Donnez la longitude et la latitude, ou aucune des deux."
+            )
         elif lon is not None and lat is not None:
             try:
                 check_lon_lat(lon, lat)
@@ -114,7 +117,8 @@ def localisation(token: str):
                 commune = commune_of(geom)
                 if commune is None:
                     errors["lon" if perimeter is None else "fichier"] = (
-                        "Aucune commune trouvée à cet endroit (en mer ou hors des communes françaises).")
+                        "Aucune commune trouvée à cet endroit (en mer ou hors des communes françaises)."
+                    )
             else:
                 commune, choices = _resolve_commune(form["commune_code"] or form["commune"], errors)
 
@@ -127,8 +131,14 @@ def localisation(token: str):
 
     status = 422 if errors else 200
     return render_template(
-        "localisation/localisation.html", site=site, form=form, errors=errors, choices=choices,
-        formats=FORMATS, enrichissement=enrichment_summary(site), territoire=territory_block(site.commune_code) if site.commune_code else None,
+        "localisation/localisation.html",
+        site=site,
+        form=form,
+        errors=errors,
+        choices=choices,
+        formats=FORMATS,
+        enrichissement=enrichment_summary(site),
+        territoire=territory_block(site.commune_code) if site.commune_code else None,
         tiles_url=current_app.config.get("MAP_TILES_URL") or "",
         tiles_attribution=current_app.config.get("MAP_TILES_ATTRIBUTION") or "",
         max_mo=int(current_app.config.get("PERIMETER_MAX_BYTES", 5 * 1024 * 1024)) // (1024 * 1024),
@@ -141,8 +151,11 @@ def enrichir(token: str):
     site = Site.query.filter_by(token=token).first_or_404()
     warnings = refresh_enrichment(site)
     if warnings is None:
-        flash("Indiquez d'abord un point ou un périmètre : les données publiques se consultent à partir "
-              "de l'emplacement du site.", "info")
+        flash(
+            "Indiquez d'abord un point ou un périmètre : les données publiques se consultent à partir "
+            "de l'emplacement du site.",
+            "info",
+        )
     elif warnings:
         for message in warnings:
             flash(message, "warning")
@@ -155,8 +168,9 @@ def _resolve_commune(text: str, errors: dict):
     """A commune from a code, ``Nom (code)`` or a name; several matches → choices to pick."""
     text = text.strip()
     if not text:
-        errors["commune"] = ("Indiquez la commune du site, un point (longitude et latitude) "
-                             "ou un fichier de périmètre.")
+        errors["commune"] = (
+            "Indiquez la commune du site, un point (longitude et latitude) ou un fichier de périmètre."
+        )
         return None, []
     if text.endswith(")") and "(" in text:
         code = text.rsplit("(", 1)[1].rstrip(")").strip()
@@ -192,12 +206,28 @@ def api_adresses():
     if current_app.config.get("ENRICHMENT_ENABLED", True):
         result = make_clients(current_app.config)["adresse"].search(q, 6)
     if result is not None and result.statut == SUCCES and result.donnees["resultats"]:
-        return jsonify({"source": result.source, "resultats": result.donnees["resultats"], "avertissement": None})
-    communes = [{"label": f"{c.nom} ({c.departement})", "citycode": c.code, "postcode": None,
-                 "city": c.nom, "type": "municipality", "lon": None, "lat": None}
-                for c in search_communes(q, 6)]
-    return jsonify({"source": "communes", "resultats": communes,
-                    "avertissement": result.avertissement if result is not None else None})
+        return jsonify(
+            {"source": result.source, "resultats": result.donnees["resultats"], "avertissement": None}
+        )
+    communes = [
+        {
+            "label": f"{c.nom} ({c.departement})",
+            "citycode": c.code,
+            "postcode": None,
+            "city": c.nom,
+            "type": "municipality",
+            "lon": None,
+            "lat": None,
+        }
+        for c in search_communes(q, 6)
+    ]
+    return jsonify(
+        {
+            "source": "communes",
+            "resultats": communes,
+            "avertissement": result.avertissement if result is not None else None,
+        }
+    )
 
 
 @bp.get("/localisation/communes/<code>/contour")
@@ -210,8 +240,13 @@ def api_contour(code: str):
     hits = [g for c, g in zip(ds.codes, ds.geoms, strict=True) if c == code] if commune else []
     if not hits:
         return jsonify({"erreurs": {"code": "Commune inconnue ou sans contour."}}), 404
-    response = jsonify({"type": "Feature", "properties": {"code": commune.code, "nom": commune.nom},
-                        "geometry": mapping(hits[0].simplify(0.0005, preserve_topology=True))})
+    response = jsonify(
+        {
+            "type": "Feature",
+            "properties": {"code": commune.code, "nom": commune.nom},
+            "geometry": mapping(hits[0].simplify(0.0005, preserve_topology=True)),
+        }
+    )
     response.cache_control.max_age = 86_400
     response.cache_control.public = True
     return response

@@ -52,8 +52,10 @@ def _enrich(site: Site, geom) -> list[str]:
     site.enrichissement = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         # the envelope of each source without its data (pre-fills are stored as answers)
-        "sources": {name: {k: v for k, v in r.to_dict().items() if k != "donnees"}
-                    for name, r in report.results.items()},
+        "sources": {
+            name: {k: v for k, v in r.to_dict().items() if k != "donnees"}
+            for name, r in report.results.items()
+        },
     }
     _store_prefills(site, report.prefills)
     return report.avertissements
@@ -91,8 +93,11 @@ def enrichment_summary(site: Site) -> dict | None:
         badge, badge_class = _BADGES.get(entry.get("statut"), ("Inconnu", ""))
         sources.append({**entry, "badge": badge, "badge_class": badge_class})
     when = datetime.fromisoformat(report["date"])
-    return {"date": when.strftime("%d/%m/%Y à %H h %M (UTC)"), "sources": sources,
-            "a_relancer": any(e.get("statut") != SUCCES for e in report.get("sources", {}).values())}
+    return {
+        "date": when.strftime("%d/%m/%Y à %H h %M (UTC)"),
+        "sources": sources,
+        "a_relancer": any(e.get("statut") != SUCCES for e in report.get("sources", {}).values()),
+    }
 
 
 def commune_of(geom):

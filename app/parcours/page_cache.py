@@ -45,10 +45,16 @@ def site_version(site, answers, tracking, engine, today: date, notices: tuple = 
     ``nom`` and ``commune_code``; ``answers`` are (question id, value) pairs; ``tracking`` are
     (step id, status, date, note) rows; ``notices`` are the site-wide banners of the layout."""
     return (
-        site.token, site.nom, site.commune_code,
+        site.token,
+        site.nom,
+        site.commune_code,
         json.dumps(sorted((qid, value) for qid, value in answers), ensure_ascii=False, default=str),
-        tuple(sorted((step_id, status, str(when or ""), note or "") for step_id, status, when, note in tracking)),
-        id(engine), today.isoformat(), notices,
+        tuple(
+            sorted((step_id, status, str(when or ""), note or "") for step_id, status, when, note in tracking)
+        ),
+        id(engine),
+        today.isoformat(),
+        notices,
     )
 
 

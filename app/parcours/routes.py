@@ -40,8 +40,15 @@ FRAGMENTS_MAX = 20_000
 def _fragment(step, commune: str | None, body=None) -> str:
     """Step card contents, rendered once per distinct computed step and process. The key holds
     everything the fragment shows, so a changed answer, scheme date or commune renders anew."""
-    key = (step.id, step.status, tuple(step.reasons), tuple(c.id for c in step.contacts), commune,
-           tuple((f.id, f.status, f.days_left, f.eligibility) for f in step.schemes), id(step.step))
+    key = (
+        step.id,
+        step.status,
+        tuple(step.reasons),
+        tuple(c.id for c in step.contacts),
+        commune,
+        tuple((f.id, f.status, f.days_left, f.eligibility) for f in step.schemes),
+        id(step.step),
+    )
     html = _FRAGMENTS.get(key)
     if html is None:
         body = body or get_template_attribute("parcours/_step.html", "body")
@@ -61,7 +68,8 @@ def _page_cache() -> PageCache:
     cache = current_app.extensions.get("parcours_page_cache")
     if cache is None:
         cache = current_app.extensions.setdefault(
-            "parcours_page_cache", PageCache(current_app.config.get("PARCOURS_PAGE_CACHE_SITES", 200)))
+            "parcours_page_cache", PageCache(current_app.config.get("PARCOURS_PAGE_CACHE_SITES", 200))
+        )
     return cache
 
 
@@ -83,18 +91,35 @@ def _render_page(site: Site, today: date) -> CachedPage:
     result, territoire = compute_for_site(site, today=today)
     phases = []
     for group in result.by_phase():
-        done = sum(1 for s in group.steps if progress.get(s.id) and progress[s.id].status in ("fait", "non_concerne"))
+        done = sum(
+            1 for s in group.steps if progress.get(s.id) and progress[s.id].status in ("fait", "non_concerne")
+        )
         phases.append({"group": group, "done": done, "total": len(group.steps)})
-    next_step = next((s for s in result.steps
-                      if not progress.get(s.id) or progress[s.id].status in ("a_faire", "en_cours")), None)
+    next_step = next(
+        (
+            s
+            for s in result.steps
+            if not progress.get(s.id) or progress[s.id].status in ("a_faire", "en_cours")
+        ),
+        None,
+    )
     html = render_template(
-        "parcours/show.html", site=site, result=result, territoire=territoire, phases=phases,
-        progress=progress, next_step=next_step, statuses=STEP_STATUSES, today=today,
-        done_total=sum(p["done"] for p in phases), fragments=_fragments(result, _commune(territoire)),
+        "parcours/show.html",
+        site=site,
+        result=result,
+        territoire=territoire,
+        phases=phases,
+        progress=progress,
+        next_step=next_step,
+        statuses=STEP_STATUSES,
+        today=today,
+        done_total=sum(p["done"] for p in phases),
+        fragments=_fragments(result, _commune(territoire)),
         csrf_token=lambda: CSRF_PLACEHOLDER,
     )
-    return CachedPage.from_html(html, {"financements": [s.id for s in result.open_schemes],
-                                       "nb_etapes": len(result.steps)})
+    return CachedPage.from_html(
+        html, {"financements": [s.id for s in result.open_schemes], "nb_etapes": len(result.steps)}
+    )
 
 
 # What every view reads — the site, its answers and its tracking — in one statement built once,
@@ -103,12 +128,30 @@ def _version_query():
     by_token = Site.token == bindparam("token")
     blank = [null()] * 6
     return union_all(
-        select(literal_column("'s'"), cast(Site.id, Text), Site.token, Site.nom, Site.commune_code, Site.epci_code,
-               Site.departement_code, Site.region_code, cast(Site.is_demo, Text)).where(by_token),
+        select(
+            literal_column("'s'"),
+            cast(Site.id, Text),
+            Site.token,
+            Site.nom,
+            Site.commune_code,
+            Site.epci_code,
+            Site.departement_code,
+            Site.region_code,
+            cast(Site.is_demo, Text),
+        ).where(by_token),
         select(literal_column("'a'"), Answer.question_id, cast(Answer.value, Text), *blank)
-        .join(Site, Site.id == Answer.site_id).where(by_token),
-        select(literal_column("'p'"), StepProgress.step_id, StepProgress.status, cast(StepProgress.date, Text),
-               StepProgress.note, *blank[:4]).join(Site, Site.id == StepProgress.site_id).where(by_token),
+        .join(Site, Site.id == Answer.site_id)
+        .where(by_token),
+        select(
+            literal_column("'p'"),
+            StepProgress.step_id,
+            StepProgress.status,
+            cast(StepProgress.date, Text),
+            StepProgress.note,
+            *blank[:4],
+        )
+        .join(Site, Site.id == StepProgress.site_id)
+        .where(by_token),
     )
 
 
@@ -123,8 +166,16 @@ def _read_version_rows(token: str):
     site = next((r for r in rows if r[0] == "s"), None)
     if site is None:
         return None
-    row = SimpleNamespace(id=int(site[1]), token=site[2], nom=site[3], commune_code=site[4], epci_code=site[5],
-                          departement_code=site[6], region_code=site[7], is_demo=site[8] in ("1", "true"))
+    row = SimpleNamespace(
+        id=int(site[1]),
+        token=site[2],
+        nom=site[3],
+        commune_code=site[4],
+        epci_code=site[5],
+        departement_code=site[6],
+        region_code=site[7],
+        is_demo=site[8] in ("1", "true"),
+    )
     return (row, [(r[1], r[2]) for r in rows if r[0] == "a"], [tuple(r[1:5]) for r in rows if r[0] == "p"])
 
 
@@ -135,10 +186,15 @@ def show(token: str):
         abort(404)
     row, answers, tracking = found
     today = date.today()
-    version = site_version(row, answers, tracking, get_engine(), today, tuple(layout_helpers()["site_notices"]()))
+    version = site_version(
+        row, answers, tracking, get_engine(), today, tuple(layout_helpers()["site_notices"]())
+    )
     # Rendered, never cached: the thanks after a vote (``?avis=…``) and pending flash messages.
-    use_cache = (current_app.config.get("PARCOURS_PAGE_CACHE", True) and "avis" not in request.args
-                 and not session.get("_flashes"))
+    use_cache = (
+        current_app.config.get("PARCOURS_PAGE_CACHE", True)
+        and "avis" not in request.args
+        and not session.get("_flashes")
+    )
     cache = _page_cache()
     page = cache.get(row.id, version) if use_cache else None
     if page is None:
@@ -160,6 +216,7 @@ def show(token: str):
 
 # --- one step: detail page and tracking -------------------------------------------------------------
 
+
 def _step_or_404(site: Site, step_id: str):
     """The step as computed for this site (404 when the step is not on its path)."""
     result, territoire = compute_for_site(site)
@@ -169,12 +226,22 @@ def _step_or_404(site: Site, step_id: str):
     return step, territoire
 
 
-def _render_step(site: Site, step, territoire, errors: dict | None = None, kept: dict | None = None, code=200):
+def _render_step(
+    site: Site, step, territoire, errors: dict | None = None, kept: dict | None = None, code=200
+):
     entry = _progress(site).get(step.id)
     return render_template(
-        "parcours/etape.html", site=site, step=step, territoire=territoire, entry=entry,
-        status=entry.status if entry else "a_faire", statuses=STEP_STATUSES, errors=errors or {},
-        kept=kept, fragment=_fragment(step, _commune(territoire)), note_max=NOTE_MAX,
+        "parcours/etape.html",
+        site=site,
+        step=step,
+        territoire=territoire,
+        entry=entry,
+        status=entry.status if entry else "a_faire",
+        statuses=STEP_STATUSES,
+        errors=errors or {},
+        kept=kept,
+        fragment=_fragment(step, _commune(territoire)),
+        note_max=NOTE_MAX,
     ), code
 
 
@@ -214,7 +281,11 @@ def _validate(form) -> tuple[dict, dict, dict]:
                 errors["date"] = "Saisissez une date entre 1900 et les dix prochaines années."
     if len(note) > NOTE_MAX:
         errors["note"] = f"La note ne doit pas dépasser {NOTE_MAX} caractères (actuellement {len(note)})."
-    return {"statut": status, "date": when, "note": note}, errors, {"statut": status, "date": raw_date, "note": note}
+    return (
+        {"statut": status, "date": when, "note": note},
+        errors,
+        {"statut": status, "date": raw_date, "note": note},
+    )
 
 
 def _save(site: Site, step, status: str, when: date | None, note: str | None) -> None:
@@ -255,8 +326,11 @@ def update_status(token: str, step_id: str):
     status = request.form.get("statut", "")
     entry = _progress(site).get(step.id)
     if status not in STEP_STATUSES:
-        kept = {"statut": status, "date": entry.date.isoformat() if entry and entry.date else "",
-                "note": entry.note if entry and entry.note else ""}
+        kept = {
+            "statut": status,
+            "date": entry.date.isoformat() if entry and entry.date else "",
+            "note": entry.note if entry and entry.note else "",
+        }
         errors = {"statut": STATUS_ERROR}
         return _render_step(site, step, territoire, errors, kept, code=400)
     if entry is not None and entry.status == status:

@@ -79,7 +79,11 @@ def _freeze_long_lived() -> None:
 def territory(code: str | None) -> tuple[dict | None, dict | None, list[str]]:
     """(territory facts, ``territoire`` block, warnings) for a commune code."""
     if not code:
-        return None, None, ["La commune n'est pas connue : les contacts et les aides locales sont à vérifier."]
+        return (
+            None,
+            None,
+            ["La commune n'est pas connue : les contacts et les aides locales sont à vérifier."],
+        )
     try:
         from app import geo
     except ImportError:  # pragma: no cover - geo module always shipped

@@ -74,6 +74,8 @@ def buffer_for(app) -> ViewEventBuffer | None:
         return None
     buffer = app.extensions.get("parcours_view_events")
     if buffer is None:
-        buffer = app.extensions.setdefault("parcours_view_events", ViewEventBuffer(
-            app, int(app.config.get("PARCOURS_VIEW_EVENTS_BATCH", 200)), seconds))
+        buffer = app.extensions.setdefault(
+            "parcours_view_events",
+            ViewEventBuffer(app, int(app.config.get("PARCOURS_VIEW_EVENTS_BATCH", 200)), seconds),
+        )
     return buffer

@@ -51,19 +51,26 @@ def build_field(question: Question, answer, raw: list[str] | None, error: str | 
         "required": question.required,
         "attrs": {},
     }
-    field = {"question": question, "p": p, "macro": "input", "dont_know": False,
-             "source": answer.source if answer is not None and answer.source and raw is None else None,
-             "why": markdown(question.why) if question.why else None,
-             "how": markdown(question.how) if question.how else None,
-             "error_href": f"#{question.id}"}
+    field = {
+        "question": question,
+        "p": p,
+        "macro": "input",
+        "dont_know": False,
+        "source": answer.source if answer is not None and answer.source and raw is None else None,
+        "why": markdown(question.why) if question.why else None,
+        "how": markdown(question.how) if question.how else None,
+        "error_href": f"#{question.id}",
+    }
     if question.type == LOCALISATION:
         field["macro"] = "localisation"
         return field
     if question.type in CHOICE_TYPES:
         choices = question.visible_choices
         selected = set(current)
-        p["choices"] = [{"value": c.value, "label": c.label, "hint": c.hint, "checked": c.value in selected}
-                        for c in choices]
+        p["choices"] = [
+            {"value": c.value, "label": c.label, "hint": c.hint, "checked": c.value in selected}
+            for c in choices
+        ]
         if question.type == CHOIX_MULTIPLE:
             field["macro"] = "checkboxes"
             field["error_href"] = f"#{question.id}-0"
@@ -80,8 +87,10 @@ def build_field(question: Question, answer, raw: list[str] | None, error: str | 
     p["value"] = typed[0] if typed else ""
     if question.type in (NOMBRE, ANNEE):
         p["unit"] = question.unit
-        p["attrs"] = {"inputmode": "numeric" if question.integer or question.type == ANNEE else "decimal",
-                      "autocomplete": "off"}
+        p["attrs"] = {
+            "inputmode": "numeric" if question.integer or question.type == ANNEE else "decimal",
+            "autocomplete": "off",
+        }
         if question.type == ANNEE:
             p["attrs"]["maxlength"] = 4
         field["dont_know"] = question.dont_know

@@ -56,12 +56,14 @@ def group(token: str, group_id: str):
     facts = site_facts(site, questionnaire)
     visible, previous, following = _neighbours(questionnaire, group, facts)
     if group not in visible:
-        flash("Cette partie du questionnaire ne concerne pas votre site, compte tenu de vos réponses.", "info")
+        flash(
+            "Cette partie du questionnaire ne concerne pas votre site, compte tenu de vos réponses.", "info"
+        )
         if following:
             return redirect(url_for("questionnaire.group", token=token, group_id=following.id))
         return redirect(url_for("questionnaire.summary", token=token))
     questions = questionnaire.visible_questions(group, facts)
-    back_to_summary = (request.values.get("retour") == "synthese")
+    back_to_summary = request.values.get("retour") == "synthese"
     answers = {a.question_id: a for a in site.answers}
     raw_values: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
@@ -86,13 +88,25 @@ def group(token: str, group_id: str):
         db.session.commit()  # valid answers of the page are kept even when another one is wrong
 
     fields = [build_field(q, answers.get(q.id), raw_values.get(q.id), errors.get(q.id)) for q in questions]
-    summary_errors = [{"href": f["error_href"], "label": f["p"]["label"], "message": f["p"]["error"]}
-                      for f in fields if f["p"]["error"]]
+    summary_errors = [
+        {"href": f["error_href"], "label": f["p"]["label"], "message": f["p"]["error"]}
+        for f in fields
+        if f["p"]["error"]
+    ]
     commune = _commune(site)
     return render_template(
-        "questionnaire/group.html", site=site, group=group, fields=fields, errors=summary_errors,
-        step=visible.index(group) + 1, steps=len(visible), previous=previous, following=following,
-        back_to_summary=back_to_summary, commune=commune, location_url=location_url(token),
+        "questionnaire/group.html",
+        site=site,
+        group=group,
+        fields=fields,
+        errors=summary_errors,
+        step=visible.index(group) + 1,
+        steps=len(visible),
+        previous=previous,
+        following=following,
+        back_to_summary=back_to_summary,
+        commune=commune,
+        location_url=location_url(token),
     ), (422 if errors else 200)
 
 
@@ -108,13 +122,22 @@ def _after_save(site, questionnaire, group, shown_ids, action, back_to_summary):
         return redirect(url_for("questionnaire.group", token=token, group_id=previous.id))
     answers = site.answer_map()
     if group in visible:
-        new = [q for q in questionnaire.visible_questions(group, facts)
-               if q.id not in shown_ids and q.id not in answers and q.type != LOCALISATION]
+        new = [
+            q
+            for q in questionnaire.visible_questions(group, facts)
+            if q.id not in shown_ids and q.id not in answers and q.type != LOCALISATION
+        ]
         if new:
             db.session.commit()
             flash("Votre réponse fait apparaître de nouvelles questions sur cette page.", "info")
-            return redirect(url_for("questionnaire.group", token=token, group_id=group.id,
-                                    **({"retour": "synthese"} if back_to_summary else {})))
+            return redirect(
+                url_for(
+                    "questionnaire.group",
+                    token=token,
+                    group_id=group.id,
+                    **({"retour": "synthese"} if back_to_summary else {}),
+                )
+            )
     if back_to_summary:
         db.session.commit()
         return redirect(url_for("questionnaire.summary", token=token))
@@ -154,21 +177,38 @@ def summary(token: str):
             if q.type == LOCALISATION:
                 continue
             a = answers.get(q.id)
-            rows.append({"question": q, "answer": a,
-                         "value": questionnaire.label_of(q.id, a.value) if a else None})
-        sections.append({"group": g, "rows": rows, "has_location": any(
-            q.type == LOCALISATION for q in questionnaire.visible_questions(g, facts))})
+            rows.append(
+                {"question": q, "answer": a, "value": questionnaire.label_of(q.id, a.value) if a else None}
+            )
+        sections.append(
+            {
+                "group": g,
+                "rows": rows,
+                "has_location": any(
+                    q.type == LOCALISATION for q in questionnaire.visible_questions(g, facts)
+                ),
+            }
+        )
     effective = questionnaire.effective_answers(site.answer_map(), territory_of(site))
     ignored = [
-        {"label": questionnaire.questions[a.question_id].label,
-         "value": questionnaire.label_of(a.question_id, a.value)}
-        for a in site.answers if a.question_id in questionnaire.questions and a.question_id not in effective
+        {
+            "label": questionnaire.questions[a.question_id].label,
+            "value": questionnaire.label_of(a.question_id, a.value),
+        }
+        for a in site.answers
+        if a.question_id in questionnaire.questions and a.question_id not in effective
     ]
     retired = [
         {"label": a.question_label or a.question_id, "value": a.value_label or str(a.value)}
-        for a in site.answers if a.question_id not in questionnaire.questions
+        for a in site.answers
+        if a.question_id not in questionnaire.questions
     ]
     return render_template(
-        "questionnaire/summary.html", site=site, sections=sections, ignored=ignored, retired=retired,
-        commune=_commune(site), location_url=location_url(token),
+        "questionnaire/summary.html",
+        site=site,
+        sections=sections,
+        ignored=ignored,
+        retired=retired,
+        commune=_commune(site),
+        location_url=location_url(token),
     )

@@ -100,8 +100,12 @@ def save_answers(site: Site, values: dict[str, Any], questionnaire: Questionnair
 def progress_of(site: Site, questionnaire: Questionnaire, facts: dict) -> dict:
     """Answered / visible questions, for the dashboard."""
     answers = site.answer_map()
-    visible = [q for g in questionnaire.visible_groups(facts) for q in questionnaire.visible_questions(g, facts)
-               if q.type != LOCALISATION]
+    visible = [
+        q
+        for g in questionnaire.visible_groups(facts)
+        for q in questionnaire.visible_questions(g, facts)
+        if q.type != LOCALISATION
+    ]
     answered = [q for q in visible if q.id in answers]
     return {
         "answered": len(answered),

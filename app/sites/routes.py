@@ -23,9 +23,11 @@ def start():
     db.session.add(site)
     record("site_cree", site)
     db.session.commit()
-    flash("Votre site est créé. Sans compte, son lien personnel est la seule façon de le retrouver : "
-          f"ajoutez-le à vos favoris ou notez-le — {url_for('sites.show', token=site.token, _external=True)}",
-          "info")
+    flash(
+        "Votre site est créé. Sans compte, son lien personnel est la seule façon de le retrouver : "
+        f"ajoutez-le à vos favoris ou notez-le — {url_for('sites.show', token=site.token, _external=True)}",
+        "info",
+    )
     return redirect(location_url(site.token) or url_for("questionnaire.resume", token=site.token), code=303)
 
 
@@ -43,6 +45,10 @@ def show(token: str):
         except ImportError:
             commune = None
     return render_template(
-        "sites/show.html", site=site, commune=commune, progress=progress_of(site, questionnaire, facts),
-        site_url=url_for("sites.show", token=token, _external=True), location_url=location_url(token),
+        "sites/show.html",
+        site=site,
+        commune=commune,
+        progress=progress_of(site, questionnaire, facts),
+        site_url=url_for("sites.show", token=token, _external=True),
+        location_url=location_url(token),
     )

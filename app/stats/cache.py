@@ -25,7 +25,9 @@ class TTLCache:
         self._lock = threading.Lock()
         self._max = max_items
 
-    def get_or_compute(self, key, ttl: float, compute: Callable[[], Any], background: Runner | None = None) -> Any:
+    def get_or_compute(
+        self, key, ttl: float, compute: Callable[[], Any], background: Runner | None = None
+    ) -> Any:
         now = time.monotonic()
         with self._lock:
             found = self._items.get(key)

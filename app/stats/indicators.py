@@ -39,6 +39,7 @@ TerritoryInfo = Callable[[str], dict | None]
 
 # --- calendar helpers ------------------------------------------------------------------------------
 
+
 def month_start(d: date) -> date:
     return d.replace(day=1)
 
@@ -122,6 +123,7 @@ class Period:
 
 # --- facts loaded from the database ---------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SiteRow:
     id: int
@@ -156,7 +158,9 @@ class Facts:
     done_phases: dict[str, dict[int, list[date]]] = field(default_factory=dict)  # phase → site → days
     path_days: Counter = field(default_factory=Counter)  # day → parcours_consulte + parcours_api
     scheme_days: list[tuple[date, tuple[str, ...]]] = field(default_factory=list)
-    votes: list[tuple[int, datetime, str, str, bool]] = field(default_factory=list)  # site, at, type, id, utile
+    votes: list[tuple[int, datetime, str, str, bool]] = field(
+        default_factory=list
+    )  # site, at, type, id, utile
     answers: dict[int, dict[str, object]] = field(default_factory=dict)  # usage, unite_fonciere_surface
     has_demo: bool = False
     _intervals: dict | None = field(default=None, repr=False)
@@ -189,8 +193,15 @@ def load_facts(session, since: date, until: date, include_demo: bool = True) -> 
     day = _day_expr()
 
     site_query = select(
-        Site.id, Site.created_at, Site.completed_at, Site.commune_code, Site.epci_code,
-        Site.departement_code, Site.region_code, Site.surface_m2, Site.is_demo,
+        Site.id,
+        Site.created_at,
+        Site.completed_at,
+        Site.commune_code,
+        Site.epci_code,
+        Site.departement_code,
+        Site.region_code,
+        Site.surface_m2,
+        Site.is_demo,
     )
     if not include_demo:
         site_query = site_query.where(Site.is_demo.is_(False))
@@ -209,7 +220,12 @@ def load_facts(session, since: date, until: date, include_demo: bool = True) -> 
     phase = Event.data["phase"].as_string()
     query = (
         select(Event.site_id, day, phase)
-        .where(Event.type == "etape_statut", Event.site_id.is_not(None), Event.data["statut"].as_string() == "fait", *window)
+        .where(
+            Event.type == "etape_statut",
+            Event.site_id.is_not(None),
+            Event.data["statut"].as_string() == "fait",
+            *window,
+        )
         .group_by(Event.site_id, day, phase)
     )
     for site_id, d, ph in session.execute(query):
@@ -235,7 +251,10 @@ def load_facts(session, since: date, until: date, include_demo: bool = True) -> 
 
     # JSON fields extracted by the database (no JSON decoding of every vote in Python).
     query = select(
-        Event.site_id, Event.created_at, Event.data["type"].as_string(), Event.data["id"].as_string(),
+        Event.site_id,
+        Event.created_at,
+        Event.data["type"].as_string(),
+        Event.data["id"].as_string(),
         Event.data["utile"].as_string(),
     ).where(Event.type == "avis", Event.site_id.is_not(None), *window)
     for site_id, at, kind, item, useful in session.execute(query.order_by(Event.created_at, Event.id)):
@@ -286,8 +305,9 @@ def _vote(data) -> tuple[str, str, bool] | None:
 
 # --- pure indicators ---------------------------------------------------------------------------------
 
+
 def _days_in(days: list[date], lo: date, hi: date) -> list[date]:
-    return days[bisect_left(days, lo):bisect_right(days, hi)]
+    return days[bisect_left(days, lo) : bisect_right(days, hi)]
 
 
 def _any_in(days: list[date] | None, lo: date, hi: date) -> bool:
@@ -322,8 +342,10 @@ def engaged_territories(facts: Facts, at: date) -> int:
 
 def _site_engaged_at(facts: Facts, site_id: int, at: date) -> bool:
     lo = at - timedelta(days=WINDOW_DAYS - 1)
-    return _any_in(facts.done_days.get(site_id), lo, at) and \
-        distinct_weeks(_days_in(facts.active_days[site_id], lo, at)) >= 2
+    return (
+        _any_in(facts.done_days.get(site_id), lo, at)
+        and distinct_weeks(_days_in(facts.active_days[site_id], lo, at)) >= 2
+    )
 
 
 def engaged_intervals(facts: Facts) -> dict[tuple[str, str], list[tuple[date, date]]]:
@@ -388,7 +410,9 @@ def north_star_series(facts: Facts, today: date, periodicity: str, count: int) -
     return list(zip(starts, engaged_counts(facts, ends), strict=True))
 
 
-def facts_window(today: date, months: int = 1, periodicity: str | None = None, count: int = 0) -> tuple[date, date]:
+def facts_window(
+    today: date, months: int = 1, periodicity: str | None = None, count: int = 0
+) -> tuple[date, date]:
     """Days to load so that every indicator of the period (and the API series) is exact."""
     starts = [Period(today, months).start, today - timedelta(days=364)]
     if periodicity:
@@ -533,7 +557,9 @@ def by_area(facts: Facts, period: Period) -> dict[str, dict[str, dict[str, int]]
                 territories_by_area[(level, code or "inconnu")].add(key)
 
     def row(level: str, code: str | None) -> dict[str, int]:
-        return out[level].setdefault(code or "inconnu", {"sites_actifs": 0, "sites_crees": 0, "territoires_engages": 0})
+        return out[level].setdefault(
+            code or "inconnu", {"sites_actifs": 0, "sites_crees": 0, "territoires_engages": 0}
+        )
 
     for sid in active_sites(facts, lo, hi):
         site = facts.sites.get(sid)
@@ -550,6 +576,7 @@ def by_area(facts: Facts, period: Period) -> dict[str, dict[str, dict[str, int]]
 
 # --- the whole report --------------------------------------------------------------------------------
 
+
 @dataclass
 class Report:
     """Raw figures (no suppression, no formatting): see ``app.stats.present`` for both."""
@@ -563,11 +590,20 @@ class Report:
     has_demo: bool = False
 
 
-def build_report(facts: Facts, period: Period, *, budget_eur: float = 0.0,
-                 territory_info: TerritoryInfo | None = None, computed_at: datetime | None = None) -> Report:
+def build_report(
+    facts: Facts,
+    period: Period,
+    *,
+    budget_eur: float = 0.0,
+    territory_info: TerritoryInfo | None = None,
+    computed_at: datetime | None = None,
+) -> Report:
     lo, hi = period.start, period.end
-    report = Report(period=period, computed_at=computed_at or datetime.combine(hi, datetime.min.time()),
-                    has_demo=facts.has_demo)
+    report = Report(
+        period=period,
+        computed_at=computed_at or datetime.combine(hi, datetime.min.time()),
+        has_demo=facts.has_demo,
+    )
     v = report.values
 
     # North Star.
@@ -584,12 +620,17 @@ def build_report(facts: Facts, period: Period, *, budget_eur: float = 0.0,
     months = period.month_starts()
     report.series["sites_crees"] = [(m, len(created_sites(facts, m, period.month_end(m)))) for m in months]
     report.series["parcours_calcules"] = [(m, path_count(facts, m, period.month_end(m))) for m in months]
-    report.series["sites_actifs_mois"] = [(m, len(active_sites(facts, m, period.month_end(m)))) for m in months]
+    report.series["sites_actifs_mois"] = [
+        (m, len(active_sites(facts, m, period.month_end(m)))) for m in months
+    ]
     report.series["territoires_actifs_mois"] = [
         (m, len(active_territories(facts, m, period.month_end(m)))) for m in months
     ]
     v["sites_actifs_mois"] = {"valeur": report.series["sites_actifs_mois"][-1][1], "kind": "count"}
-    v["territoires_actifs_mois"] = {"valeur": report.series["territoires_actifs_mois"][-1][1], "kind": "count"}
+    v["territoires_actifs_mois"] = {
+        "valeur": report.series["territoires_actifs_mois"][-1][1],
+        "kind": "count",
+    }
     studied = active_sites(facts, lo, hi)
     returning = returning_sites(facts, lo, hi)
     v["sites_revenus"] = {"valeur": len(returning), "base": len(studied), "kind": "share"}
@@ -609,11 +650,19 @@ def build_report(facts: Facts, period: Period, *, budget_eur: float = 0.0,
     territory = territory_breakdown(facts, studied, territory_info)
     report.breakdowns.update(territory)
     z = territory["zonage"]
-    v["part_zones_detendues"] = {"valeur": z["détendue"], "base": z["détendue"] + z["tendue"],
-                                 "inconnus": z["inconnu"], "kind": "share"}
+    v["part_zones_detendues"] = {
+        "valeur": z["détendue"],
+        "base": z["détendue"] + z["tendue"],
+        "inconnus": z["inconnu"],
+        "kind": "share",
+    }
     t = territory["taille"]
-    v["part_petites_communes"] = {"valeur": t["petite"], "base": t["petite"] + t["autre"],
-                                  "inconnus": t["inconnu"], "kind": "share"}
+    v["part_petites_communes"] = {
+        "valeur": t["petite"],
+        "base": t["petite"] + t["autre"],
+        "inconnus": t["inconnu"],
+        "kind": "share",
+    }
     v["financements_identifies"] = {"valeur": len(schemes_identified(facts, lo, hi)), "kind": "number"}
 
     # Utilisable.
@@ -624,23 +673,41 @@ def build_report(facts: Facts, period: Period, *, budget_eur: float = 0.0,
 
     # Efficient: over the 365 days ending today, whatever the period shown.
     yearly = len(active_sites(facts, hi - timedelta(days=364), hi))
-    v["cout_par_site_actif"] = {"valeur": (budget_eur / yearly) if budget_eur and yearly else None,
-                                "base": yearly, "budget": budget_eur, "kind": "euros"}
+    v["cout_par_site_actif"] = {
+        "valeur": (budget_eur / yearly) if budget_eur and yearly else None,
+        "base": yearly,
+        "budget": budget_eur,
+        "kind": "euros",
+    }
 
     report.areas = by_area(facts, period)
     return report
 
 
-def compute_report(session, today: date, months: int = 12, *, include_demo: bool = True, budget_eur: float = 0.0,
-                   territory_info: TerritoryInfo | None = None, computed_at: datetime | None = None) -> Report:
+def compute_report(
+    session,
+    today: date,
+    months: int = 12,
+    *,
+    include_demo: bool = True,
+    budget_eur: float = 0.0,
+    territory_info: TerritoryInfo | None = None,
+    computed_at: datetime | None = None,
+) -> Report:
     since, until = facts_window(today, months)
     facts = load_facts(session, since, until, include_demo=include_demo)
-    return build_report(facts, Period(today, months), budget_eur=budget_eur, territory_info=territory_info,
-                        computed_at=computed_at)
+    return build_report(
+        facts,
+        Period(today, months),
+        budget_eur=budget_eur,
+        territory_info=territory_info,
+        computed_at=computed_at,
+    )
 
 
-def compute_api_series(session, today: date, periodicity: str, count: int, *,
-                       include_demo: bool = True) -> list[tuple[date, int]]:
+def compute_api_series(
+    session, today: date, periodicity: str, count: int, *, include_demo: bool = True
+) -> list[tuple[date, int]]:
     since, until = facts_window(today, 1, periodicity, count)
     facts = load_facts(session, since, until, include_demo=include_demo)
     return north_star_series(facts, today, periodicity, count)

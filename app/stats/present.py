@@ -31,9 +31,23 @@ AXES = {
     "efficient": "Efficient",
     "territoires": "Territoires",
 }
-SERIES = ("territoires_engages", "sites_crees", "parcours_calcules", "sites_actifs_mois", "territoires_actifs_mois")
-ZONAGE_LABELS = {"détendue": "Zone détendue (B2, C)", "tendue": "Zone tendue (Abis, A, B1)", "inconnu": "Zonage inconnu"}
-TAILLE_LABELS = {"petite": "Moins de 5 000 habitants", "autre": "5 000 habitants ou plus", "inconnu": "Population inconnue"}
+SERIES = (
+    "territoires_engages",
+    "sites_crees",
+    "parcours_calcules",
+    "sites_actifs_mois",
+    "territoires_actifs_mois",
+)
+ZONAGE_LABELS = {
+    "détendue": "Zone détendue (B2, C)",
+    "tendue": "Zone tendue (Abis, A, B1)",
+    "inconnu": "Zonage inconnu",
+}
+TAILLE_LABELS = {
+    "petite": "Moins de 5 000 habitants",
+    "autre": "5 000 habitants ou plus",
+    "inconnu": "Population inconnue",
+}
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,7 @@ def load_definitions(path: str | Path = DEFINITIONS_FILE) -> dict[str, Definitio
 
 
 # --- published values ---------------------------------------------------------------------------
+
 
 def count(n: int) -> int | str:
     """Statistical secret: 1 to 4 becomes « < 5 » (0 stays 0, an empty database shows zeros)."""
@@ -118,12 +133,28 @@ def published_rows(report: Report, definitions: dict[str, Definition] | None = N
     end = report.period.end.isoformat()
     rows: list[dict] = []
 
-    def add(ident: str, value, *, date: str = end, dimension: str = "", serie: bool = False, unite: str | None = None):
+    def add(
+        ident: str,
+        value,
+        *,
+        date: str = end,
+        dimension: str = "",
+        serie: bool = False,
+        unite: str | None = None,
+    ):
         d = defs[ident]
-        rows.append({
-            "indicateur": ident, "nom": d.nom, "axe": d.axe, "date": date, "dimension": dimension,
-            "serie": serie, "valeur": value, "unite": unite or d.unite,
-        })
+        rows.append(
+            {
+                "indicateur": ident,
+                "nom": d.nom,
+                "axe": d.axe,
+                "date": date,
+                "dimension": dimension,
+                "serie": serie,
+                "valeur": value,
+                "unite": unite or d.unite,
+            }
+        )
 
     for ident, entry in report.values.items():
         add(ident, published(entry))
@@ -135,11 +166,19 @@ def published_rows(report: Report, definitions: dict[str, Definition] | None = N
     for value, n in sorted(report.breakdowns.get("usage", {}).items(), key=lambda kv: (-kv[1], kv[0])):
         add("repartition_usage", count(n), dimension=f"usage={value}")
     for key, label in ZONAGE_LABELS.items():
-        add("part_zones_detendues", count(report.breakdowns.get("zonage", {}).get(key, 0)),
-            dimension=f"zonage={label}", unite="sites")
+        add(
+            "part_zones_detendues",
+            count(report.breakdowns.get("zonage", {}).get(key, 0)),
+            dimension=f"zonage={label}",
+            unite="sites",
+        )
     for key, label in TAILLE_LABELS.items():
-        add("part_petites_communes", count(report.breakdowns.get("taille", {}).get(key, 0)),
-            dimension=f"population={label}", unite="sites")
+        add(
+            "part_petites_communes",
+            count(report.breakdowns.get("taille", {}).get(key, 0)),
+            dimension=f"population={label}",
+            unite="sites",
+        )
     for ident in ["hectares_etudies", *(f"hectares_{p}" for p in PHASES_IMPACT)]:
         entry = report.values.get(ident)
         if entry:
@@ -147,23 +186,36 @@ def published_rows(report: Report, definitions: dict[str, Definition] | None = N
     for level in ("region", "departement"):
         for code, figures in sorted(report.areas.get(level, {}).items()):
             for measure, n in figures.items():
-                add("sites_par_territoire", count(n), dimension=f"{level}={code};mesure={measure}",
-                    unite="territoires" if measure == "territoires_engages" else "sites")
+                add(
+                    "sites_par_territoire",
+                    count(n),
+                    dimension=f"{level}={code};mesure={measure}",
+                    unite="territoires" if measure == "territoires_engages" else "sites",
+                )
     return rows
 
 
 def to_csv(rows: list[dict]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["indicateur", "nom", "axe", "date", "dimension", "serie", "valeur", "unite"],
-                            lineterminator="\n")
+    writer = csv.DictWriter(
+        out,
+        fieldnames=["indicateur", "nom", "axe", "date", "dimension", "serie", "valeur", "unite"],
+        lineterminator="\n",
+    )
     writer.writeheader()
     for row in rows:
-        writer.writerow({**row, "serie": "oui" if row["serie"] else "non",
-                         "valeur": "" if row["valeur"] is None else row["valeur"]})
+        writer.writerow(
+            {
+                **row,
+                "serie": "oui" if row["serie"] else "non",
+                "valeur": "" if row["valeur"] is None else row["valeur"],
+            }
+        )
     return out.getvalue()
 
 
 # --- French formatting for the page -----------------------------------------------------------------
+
 
 def fr_number(value, decimals: int = 0) -> str:
     if isinstance(value, str):

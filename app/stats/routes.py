@@ -96,8 +96,14 @@ def get_report(months: int):
     budget = float(current_app.config.get("ANNUAL_BUDGET_EUR") or 0)
 
     def compute():
-        report = compute_report(db.session, _today(), months, budget_eur=budget, territory_info=_territory_info(),
-                                computed_at=datetime.now(UTC).replace(tzinfo=None))
+        report = compute_report(
+            db.session,
+            _today(),
+            months,
+            budget_eur=budget,
+            territory_info=_territory_info(),
+            computed_at=datetime.now(UTC).replace(tzinfo=None),
+        )
         return report, published_rows(report)
 
     return CACHE.get_or_compute(("report", months, budget), _ttl(), compute, _in_background)
@@ -115,21 +121,42 @@ def page():
     definitions = load_definitions()
     headline = {r["indicateur"]: r for r in rows if not r["serie"] and not r["dimension"]}
     figures = {
-        ident: {"definition": d, "text": display(headline[ident]["valeur"], d.unite), "value": headline[ident]["valeur"]}
-        for ident, d in definitions.items() if ident in headline
+        ident: {
+            "definition": d,
+            "text": display(headline[ident]["valeur"], d.unite),
+            "value": headline[ident]["valeur"],
+        }
+        for ident, d in definitions.items()
+        if ident in headline
     }
     trend = next(r["valeur"] for r in rows if r["indicateur"] == "territoires_engages" and r["dimension"])
     charts = {}
     for ident in SERIES:
-        points = [(datetime.fromisoformat(r["date"]).date(), r["valeur"]) for r in rows
-                  if r["indicateur"] == ident and r["serie"]]
-        charts[ident] = {"definition": definitions[ident], "chart": bar_chart(points, fmt=lambda v: display(v, "")),
-                         "rows": [(month_label(m, True), display(v, "")) for m, v in points]}
+        points = [
+            (datetime.fromisoformat(r["date"]).date(), r["valeur"])
+            for r in rows
+            if r["indicateur"] == ident and r["serie"]
+        ]
+        charts[ident] = {
+            "definition": definitions[ident],
+            "chart": bar_chart(points, fmt=lambda v: display(v, "")),
+            "rows": [(month_label(m, True), display(v, "")) for m, v in points],
+        }
     breakdown = {}
-    for ident in ("repartition_usage", "part_zones_detendues", "part_petites_communes", "hectares_etudies",
-                  "hectares_foncier", "hectares_diagnostiquer", "hectares_realiser"):
-        breakdown[ident] = [(r["dimension"].split("=", 1)[-1], display(r["valeur"], "")) for r in rows
-                            if r["indicateur"] == ident and r["dimension"]]
+    for ident in (
+        "repartition_usage",
+        "part_zones_detendues",
+        "part_petites_communes",
+        "hectares_etudies",
+        "hectares_foncier",
+        "hectares_diagnostiquer",
+        "hectares_realiser",
+    ):
+        breakdown[ident] = [
+            (r["dimension"].split("=", 1)[-1], display(r["valeur"], ""))
+            for r in rows
+            if r["indicateur"] == ident and r["dimension"]
+        ]
     names = _area_names()
     areas = {}
     for level in ("region", "departement"):
@@ -140,13 +167,28 @@ def page():
             code, measure = (part.split("=", 1)[1] for part in r["dimension"].split(";"))
             table.setdefault(code, {})[measure] = display(r["valeur"], "")
         areas[level] = [
-            {"code": code, "nom": names[level].get(code) or ("Non localisé" if code == "inconnu" else code), **cells}
+            {
+                "code": code,
+                "nom": names[level].get(code) or ("Non localisé" if code == "inconnu" else code),
+                **cells,
+            }
             for code, cells in sorted(table.items(), key=lambda kv: (kv[0] == "inconnu", kv[0]))
         ]
     return render_template(
-        "stats/page.html", report=report, figures=figures, charts=charts, breakdown=breakdown, areas=areas,
-        axes=AXES, definitions=definitions, trend=trend, months=months, periods=PERIODS,
-        updated=_updated_text(report.computed_at), period_start=report.period.start, period_end=report.period.end,
+        "stats/page.html",
+        report=report,
+        figures=figures,
+        charts=charts,
+        breakdown=breakdown,
+        areas=areas,
+        axes=AXES,
+        definitions=definitions,
+        trend=trend,
+        months=months,
+        periods=PERIODS,
+        updated=_updated_text(report.computed_at),
+        period_start=report.period.start,
+        period_end=report.period.end,
         secret=SECRET,
     )
 
@@ -171,11 +213,22 @@ def download_json():
     report, rows = get_report(months)
     body = {
         "description": "Statistiques publiques de Parcours Friches. Effectifs de 1 à 4 remplacés par « < 5 ».",
-        "periode": {"debut": report.period.start.isoformat(), "fin": report.period.end.isoformat(), "mois": months},
+        "periode": {
+            "debut": report.period.start.isoformat(),
+            "fin": report.period.end.isoformat(),
+            "mois": months,
+        },
         "mis_a_jour_le": report.computed_at.replace(tzinfo=UTC).isoformat(),
         "donnees_de_demonstration_incluses": report.has_demo,
         "indicateurs": [
-            {"id": d.id, "nom": d.nom, "axe": d.axe, "unite": d.unite, "definition": d.definition, "methode": d.methode}
+            {
+                "id": d.id,
+                "nom": d.nom,
+                "axe": d.axe,
+                "unite": d.unite,
+                "definition": d.definition,
+                "methode": d.methode,
+            }
             for d in load_definitions().values()
         ],
         "valeurs": rows,
@@ -209,18 +262,28 @@ def api():
         except ValueError:
             return _api_error(400, "since", "since doit être un nombre entier de périodes.")
         if not 1 <= since <= API_LIMITS[periodicity]:
-            return _api_error(422, "since", f"since doit être compris entre 1 et {API_LIMITS[periodicity]} "
-                                            f"pour periodicity={periodicity}.")
-    series = CACHE.get_or_compute(("api", periodicity, since), _ttl(),
-                                  lambda: compute_api_series(db.session, _today(), periodicity, since), _in_background)
-    response = jsonify(description=API_DESCRIPTION, stats=[
-        {"value": None if 0 < n < 5 else n, "date": start.isoformat()} for start, n in series
-    ])
+            return _api_error(
+                422,
+                "since",
+                f"since doit être compris entre 1 et {API_LIMITS[periodicity]} "
+                f"pour periodicity={periodicity}.",
+            )
+    series = CACHE.get_or_compute(
+        ("api", periodicity, since),
+        _ttl(),
+        lambda: compute_api_series(db.session, _today(), periodicity, since),
+        _in_background,
+    )
+    response = jsonify(
+        description=API_DESCRIPTION,
+        stats=[{"value": None if 0 < n < 5 else n, "date": start.isoformat()} for start, n in series],
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 # --- votes on steps and resources ---------------------------------------------------------------------
+
 
 def _known_item(item_type: str, item_id: str) -> bool:
     if not ITEM_ID.match(item_id):
@@ -251,7 +314,11 @@ def vote(token: str):
     item_type = request.form.get("item_type", "")
     item_id = request.form.get("item_id", "")
     useful = request.form.get("utile", "")
-    if item_type not in ("etape", "ressource") or useful not in ("oui", "non") or not _known_item(item_type, item_id):
+    if (
+        item_type not in ("etape", "ressource")
+        or useful not in ("oui", "non")
+        or not _known_item(item_type, item_id)
+    ):
         abort(400)
     record("avis", site, {"type": item_type, "id": item_id, "utile": useful == "oui"})
     db.session.commit()

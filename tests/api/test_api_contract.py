@@ -9,8 +9,10 @@ CONTRACT_EXAMPLE = {
     "site": {
         **EXAMPLE["site"],
         "geompoint": "POINT(2.7766 50.4567)",
-        "geomsurf": {"type": "Polygon", "coordinates": [[[2.775, 50.455], [2.779, 50.455], [2.779, 50.458],
-                                                         [2.775, 50.455]]]},
+        "geomsurf": {
+            "type": "Polygon",
+            "coordinates": [[[2.775, 50.455], [2.779, 50.455], [2.779, 50.458], [2.775, 50.455]]],
+        },
         "site_occupation": "totalement inoccupé",
         "bati_surface": 9000,
         "bati_patrimoine": "aucun",
@@ -26,7 +28,11 @@ def test_contract_example_returns_an_ordered_explained_path(client):
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     body = r.get_json()
     t = body["territoire"]
-    assert t["commune"] == {"code": "62528", "nom": "Loos-en-Gohelle", "population": t["commune"]["population"]}
+    assert t["commune"] == {
+        "code": "62528",
+        "nom": "Loos-en-Gohelle",
+        "population": t["commune"]["population"],
+    }
     assert t["departement"]["code"] == "62" and t["region"]["code"] == "32"
     assert body["etapes"] and body["contacts"] and body["financements"]
     for step in body["etapes"]:
@@ -69,15 +75,31 @@ def test_malformed_json_is_400(client):
 
 
 def test_invalid_values_are_422_naming_every_field(client):
-    r = client.post("/api/v1/parcours", json={
-        "site": {"sol_pollution_existe": "polluée", "unite_fonciere_surface": -3, "bati_surface": "9000",
-                 "local_ancien_annee": "vers 1950", "proprietaire": "moi", "champ_inconnu": 1},
-        "projet": {"usage": "piscine", "porteur": "commune", "avancement": True},
-    })
+    r = client.post(
+        "/api/v1/parcours",
+        json={
+            "site": {
+                "sol_pollution_existe": "polluée",
+                "unite_fonciere_surface": -3,
+                "bati_surface": "9000",
+                "local_ancien_annee": "vers 1950",
+                "proprietaire": "moi",
+                "champ_inconnu": 1,
+            },
+            "projet": {"usage": "piscine", "porteur": "commune", "avancement": True},
+        },
+    )
     assert r.status_code == 422
     errors = r.get_json()["erreurs"]
-    assert set(errors) == {"site.sol_pollution_existe", "site.unite_fonciere_surface", "site.bati_surface",
-                           "site.local_ancien_annee", "site.proprietaire", "projet.usage", "projet.avancement"}
+    assert set(errors) == {
+        "site.sol_pollution_existe",
+        "site.unite_fonciere_surface",
+        "site.bati_surface",
+        "site.local_ancien_annee",
+        "site.proprietaire",
+        "projet.usage",
+        "projet.avancement",
+    }
     assert "pollution supposée" in errors["site.sol_pollution_existe"]  # lists the allowed values, in French
 
 
@@ -113,9 +135,14 @@ def test_api_call_is_recorded_without_personal_data(client, app):
 
 
 def test_cors_preflight(client):
-    r = client.options("/api/v1/parcours", headers={
-        "Origin": "https://cartofriches.cerema.fr", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    r = client.options(
+        "/api/v1/parcours",
+        headers={
+            "Origin": "https://cartofriches.cerema.fr",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert r.status_code == 200
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in r.headers["Access-Control-Allow-Methods"]
@@ -147,8 +174,13 @@ def test_catalogue_endpoints(client):
 def test_openapi_document_is_generated(client):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
-    assert {"/api/v1/parcours", "/api/v1/catalogue/etapes", "/api/v1/catalogue/financements",
-            "/api/v1/catalogue/contacts", "/api/v1/catalogue/ressources"} <= set(doc["paths"])
+    assert {
+        "/api/v1/parcours",
+        "/api/v1/catalogue/etapes",
+        "/api/v1/catalogue/financements",
+        "/api/v1/catalogue/contacts",
+        "/api/v1/catalogue/ressources",
+    } <= set(doc["paths"])
     site = doc["components"]["schemas"]["Site"]["properties"]
     assert "pollution supposée" in site["sol_pollution_existe"]["enum"]
     assert set(doc["paths"]["/api/v1/parcours"]["post"]["responses"]) >= {"200", "400", "422"}

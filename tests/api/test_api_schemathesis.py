@@ -35,8 +35,13 @@ def test_api_conforms_to_its_openapi_document(app, path, method):
     examples = 40 if method == "POST" else 5
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case):
         case.call_and_validate(checks=CHECKS)
 

@@ -25,63 +25,162 @@ from app.clients import (
 SITE = box(2.775, 50.455, 2.779, 50.458)
 
 ADRESSE_SEARCH = {
-    "type": "FeatureCollection", "version": "draft", "query": "8 rue de la gare loos",
-    "features": [{
-        "type": "Feature", "geometry": {"type": "Point", "coordinates": [2.7912, 50.4561]},
-        "properties": {"label": "8 Rue de la Gare 62750 Loos-en-Gohelle", "score": 0.87,
-                       "housenumber": "8", "id": "62528_0450_00008", "name": "8 Rue de la Gare",
-                       "postcode": "62750", "citycode": "62528", "x": 687000.1, "y": 7041000.2,
-                       "city": "Loos-en-Gohelle", "context": "62, Pas-de-Calais, Hauts-de-France",
-                       "type": "housenumber", "importance": 0.55, "street": "Rue de la Gare"},
-    }],
-    "attribution": "BAN", "licence": "ETALAB-2.0", "limit": 5,
+    "type": "FeatureCollection",
+    "version": "draft",
+    "query": "8 rue de la gare loos",
+    "features": [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [2.7912, 50.4561]},
+            "properties": {
+                "label": "8 Rue de la Gare 62750 Loos-en-Gohelle",
+                "score": 0.87,
+                "housenumber": "8",
+                "id": "62528_0450_00008",
+                "name": "8 Rue de la Gare",
+                "postcode": "62750",
+                "citycode": "62528",
+                "x": 687000.1,
+                "y": 7041000.2,
+                "city": "Loos-en-Gohelle",
+                "context": "62, Pas-de-Calais, Hauts-de-France",
+                "type": "housenumber",
+                "importance": 0.55,
+                "street": "Rue de la Gare",
+            },
+        }
+    ],
+    "attribution": "BAN",
+    "licence": "ETALAB-2.0",
+    "limit": 5,
 }
 
 PARCELLES = {
-    "type": "FeatureCollection", "totalFeatures": 2, "numberMatched": 2, "numberReturned": 2,
+    "type": "FeatureCollection",
+    "totalFeatures": 2,
+    "numberMatched": 2,
+    "numberReturned": 2,
     "features": [
-        {"type": "Feature", "id": "parcelle.1",
-         "geometry": {"type": "MultiPolygon", "coordinates": [[[[2.775, 50.455], [2.777, 50.455],
-                                                                  [2.777, 50.457], [2.775, 50.455]]]]},
-         "properties": {"gid": 1, "numero": "0123", "feuille": 1, "section": "AB", "code_dep": "62",
-                        "nom_com": "Loos-en-Gohelle", "code_com": "528", "com_abs": "000",
-                        "code_arr": "000", "idu": "62528000AB0123", "contenance": 21000,
-                        "code_insee": "62528"}},
-        {"type": "Feature", "id": "parcelle.2",
-         "geometry": {"type": "MultiPolygon", "coordinates": [[[[2.777, 50.455], [2.779, 50.455],
-                                                                  [2.779, 50.457], [2.777, 50.455]]]]},
-         "properties": {"gid": 2, "numero": "0124", "feuille": 1, "section": "AB", "code_dep": "62",
-                        "nom_com": "Loos-en-Gohelle", "code_com": "528", "com_abs": "000",
-                        "code_arr": "000", "idu": "62528000AB0124", "contenance": 11000,
-                        "code_insee": "62528"}},
+        {
+            "type": "Feature",
+            "id": "parcelle.1",
+            "geometry": {
+                "type": "MultiPolygon",
+                "coordinates": [[[[2.775, 50.455], [2.777, 50.455], [2.777, 50.457], [2.775, 50.455]]]],
+            },
+            "properties": {
+                "gid": 1,
+                "numero": "0123",
+                "feuille": 1,
+                "section": "AB",
+                "code_dep": "62",
+                "nom_com": "Loos-en-Gohelle",
+                "code_com": "528",
+                "com_abs": "000",
+                "code_arr": "000",
+                "idu": "62528000AB0123",
+                "contenance": 21000,
+                "code_insee": "62528",
+            },
+        },
+        {
+            "type": "Feature",
+            "id": "parcelle.2",
+            "geometry": {
+                "type": "MultiPolygon",
+                "coordinates": [[[[2.777, 50.455], [2.779, 50.455], [2.779, 50.457], [2.777, 50.455]]]],
+            },
+            "properties": {
+                "gid": 2,
+                "numero": "0124",
+                "feuille": 1,
+                "section": "AB",
+                "code_dep": "62",
+                "nom_com": "Loos-en-Gohelle",
+                "code_com": "528",
+                "com_abs": "000",
+                "code_arr": "000",
+                "idu": "62528000AB0124",
+                "contenance": 11000,
+                "code_insee": "62528",
+            },
+        },
     ],
 }
 
 
 def fc(*props):
-    return {"type": "FeatureCollection", "totalFeatures": len(props),
-            "features": [{"type": "Feature", "id": f"f.{i}", "geometry": None, "properties": p}
-                         for i, p in enumerate(props)]}
+    return {
+        "type": "FeatureCollection",
+        "totalFeatures": len(props),
+        "features": [
+            {"type": "Feature", "id": f"f.{i}", "geometry": None, "properties": p}
+            for i, p in enumerate(props)
+        ],
+    }
 
 
 MUNICIPALITY = fc({"insee": "62528", "name": "Loos-en-Gohelle", "is_rnu": False})
-DOCUMENT = fc({"gid": 1, "partition": "DU_200035442", "du_type": "PLUi", "idurba": "200035442_PLUi_20191218",
-               "etat": "opposable"})
-ZONE_URBA = fc({"gid": 9, "partition": "DU_200035442", "libelle": "UE", "libelong": "Zone urbaine d'activités",
-                "typezone": "U", "destdomi": "03", "insee": "62528"})
+DOCUMENT = fc(
+    {
+        "gid": 1,
+        "partition": "DU_200035442",
+        "du_type": "PLUi",
+        "idurba": "200035442_PLUi_20191218",
+        "etat": "opposable",
+    }
+)
+ZONE_URBA = fc(
+    {
+        "gid": 9,
+        "partition": "DU_200035442",
+        "libelle": "UE",
+        "libelong": "Zone urbaine d'activités",
+        "typezone": "U",
+        "destdomi": "03",
+        "insee": "62528",
+    }
+)
 
 
 def page(*items):
-    return {"results": len(items), "page": 1, "total_pages": 1, "data": list(items),
-            "response_code": 200, "message": "", "next": None, "previous": None}
+    return {
+        "results": len(items),
+        "page": 1,
+        "total_pages": 1,
+        "data": list(items),
+        "response_code": 200,
+        "message": "",
+        "next": None,
+        "previous": None,
+    }
 
 
-SIS = page({"nom": "Ancienne cokerie", "adresse": "Rue de la fosse", "superficie": 12000, "id_sis": "62SIS0001",
-            "identifiant_ssp": "SSP0001", "code_insee": "62528", "nom_commune": "Loos-en-Gohelle",
-            "fiche_risque": "https://www.georisques.gouv.fr/…", "statut_classification": "Évalué"})
-ICPE = page({"raisonSociale": "Recyclage du Nord", "commune": "Loos-en-Gohelle", "codeInsee": "62528",
-             "regime": "E", "statutSeveso": "3", "etatActivite": "En fonctionnement",
-             "longitude": 2.78, "latitude": 50.46})
+SIS = page(
+    {
+        "nom": "Ancienne cokerie",
+        "adresse": "Rue de la fosse",
+        "superficie": 12000,
+        "id_sis": "62SIS0001",
+        "identifiant_ssp": "SSP0001",
+        "code_insee": "62528",
+        "nom_commune": "Loos-en-Gohelle",
+        "fiche_risque": "https://www.georisques.gouv.fr/…",
+        "statut_classification": "Évalué",
+    }
+)
+ICPE = page(
+    {
+        "raisonSociale": "Recyclage du Nord",
+        "commune": "Loos-en-Gohelle",
+        "codeInsee": "62528",
+        "regime": "E",
+        "statutSeveso": "3",
+        "etatActivite": "En fonctionnement",
+        "longitude": 2.78,
+        "latitude": 50.46,
+    }
+)
 RGA = {"codeExposition": "2", "exposition": "Exposition moyenne"}
 
 
@@ -96,9 +195,11 @@ def client(cls, httpserver, **kw):
 
 # --- API Adresse ---------------------------------------------------------------------------
 
+
 def test_adresse_search(httpserver):
-    httpserver.expect_request("/search/", query_string={"q": "8 rue de la gare loos", "limit": "5"}) \
-        .respond_with_json(ADRESSE_SEARCH)
+    httpserver.expect_request(
+        "/search/", query_string={"q": "8 rue de la gare loos", "limit": "5"}
+    ).respond_with_json(ADRESSE_SEARCH)
     res = client(AdresseClient, httpserver).search("8 rue de la gare loos")
     assert res.statut == SUCCES and res.source == "API Adresse" and res.date
     first = res.donnees["resultats"][0]
@@ -192,6 +293,7 @@ def test_errors_are_not_cached(httpserver):
 
 # --- API Carto cadastre --------------------------------------------------------------------
 
+
 def test_cadastre_parcels_and_total_area(httpserver):
     httpserver.expect_request("/cadastre/parcelle").respond_with_json(PARCELLES)
     res = client(CadastreClient, httpserver).parcelles(SITE)
@@ -204,14 +306,22 @@ def test_cadastre_parcels_and_total_area(httpserver):
 
 def test_cadastre_no_parcel(httpserver):
     httpserver.expect_request("/cadastre/parcelle").respond_with_json(
-        {"type": "FeatureCollection", "features": [], "totalFeatures": 0})
+        {"type": "FeatureCollection", "features": [], "totalFeatures": 0}
+    )
     res = client(CadastreClient, httpserver).parcelles(SITE)
     assert res.statut == ECHEC and "Aucune parcelle" in res.avertissement
 
 
 def test_cadastre_partial_when_area_missing(httpserver):
-    data = {**PARCELLES, "features": [dict(PARCELLES["features"][0],
-                                           properties={**PARCELLES["features"][0]["properties"], "contenance": None})]}
+    data = {
+        **PARCELLES,
+        "features": [
+            dict(
+                PARCELLES["features"][0],
+                properties={**PARCELLES["features"][0]["properties"], "contenance": None},
+            )
+        ],
+    }
     httpserver.expect_request("/cadastre/parcelle").respond_with_json(data)
     res = client(CadastreClient, httpserver).parcelles(SITE)
     assert res.statut == PARTIEL and "sous-estimée" in res.avertissement
@@ -232,9 +342,13 @@ def test_cadastre_failures(httpserver, respond):
 
 # --- API Carto GPU -------------------------------------------------------------------------
 
+
 def serve_gpu(httpserver, municipality=MUNICIPALITY, document=DOCUMENT, zone=ZONE_URBA):
-    for path, body in (("/gpu/municipality", municipality), ("/gpu/document", document),
-                       ("/gpu/zone-urba", zone)):
+    for path, body in (
+        ("/gpu/municipality", municipality),
+        ("/gpu/document", document),
+        ("/gpu/zone-urba", zone),
+    ):
         if body is None:
             httpserver.expect_request(path).respond_with_data("down", status=500)
         else:
@@ -278,9 +392,15 @@ def test_gpu_failure(httpserver):
 
 # --- Géorisques ----------------------------------------------------------------------------
 
+
 def serve_georisques(httpserver, sis=SIS, casias=None, icpe=ICPE, azi=None, rga=RGA, fail=()):
-    bodies = {"/ssp/conclusions_sis": sis, "/ssp/casias": casias or page(), "/installations_classees": icpe,
-              "/gaspar/azi": azi or page(), "/rga": rga}
+    bodies = {
+        "/ssp/conclusions_sis": sis,
+        "/ssp/casias": casias or page(),
+        "/installations_classees": icpe,
+        "/gaspar/azi": azi or page(),
+        "/rga": rga,
+    }
     for path, body in bodies.items():
         if path in fail:
             httpserver.expect_request(path).respond_with_data("down", status=500)
@@ -310,8 +430,10 @@ def test_georisques_partial(httpserver):
 
 
 def test_georisques_failure(httpserver):
-    serve_georisques(httpserver, fail=("/rga", "/gaspar/azi", "/ssp/casias", "/ssp/conclusions_sis",
-                                       "/installations_classees"))
+    serve_georisques(
+        httpserver,
+        fail=("/rga", "/gaspar/azi", "/ssp/casias", "/ssp/conclusions_sis", "/installations_classees"),
+    )
     res = client(GeorisquesClient, httpserver, retries=0).risques(SITE)
     assert res.statut == ECHEC and res.avertissement.startswith("Risques indisponibles")
 
@@ -323,9 +445,15 @@ def test_site_radius():
 
 # --- pre-fill and orchestration ------------------------------------------------------------
 
+
 def settings_for(httpserver, **kw):
-    return {"API_CARTO_URL": httpserver.url_for("/"), "GEORISQUES_URL": httpserver.url_for("/"),
-            "API_ADRESSE_URL": httpserver.url_for("/"), "ENRICHMENT_RETRIES": 0, **kw}
+    return {
+        "API_CARTO_URL": httpserver.url_for("/"),
+        "GEORISQUES_URL": httpserver.url_for("/"),
+        "API_ADRESSE_URL": httpserver.url_for("/"),
+        "ENRICHMENT_RETRIES": 0,
+        **kw,
+    }
 
 
 def test_enrich_site_prefills(httpserver):
@@ -371,7 +499,9 @@ def test_enrich_site_deadline(httpserver):
     serve_gpu(httpserver)
     serve_georisques(httpserver)
     start = time.monotonic()
-    report = enrich_site(SITE, "62528", settings_for(httpserver, ENRICHMENT_DEADLINE=0.5, ENRICHMENT_TIMEOUT=3))
+    report = enrich_site(
+        SITE, "62528", settings_for(httpserver, ENRICHMENT_DEADLINE=0.5, ENRICHMENT_TIMEOUT=3)
+    )
     assert time.monotonic() - start < 1.5
     assert report.results["cadastre"].statut == ECHEC
     assert "pas répondu à temps" in report.results["cadastre"].avertissement
@@ -379,4 +509,5 @@ def test_enrich_site_deadline(httpserver):
 
 def test_prefills_ignore_failed_sources():
     from app.clients import Result
+
     assert prefills_from({"gpu": Result.failure("API Carto GPU", "x")}) == []

@@ -25,17 +25,59 @@ ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PHASES = ["connaitre", "foncier", "diagnostiquer", "projet", "montage", "realiser"]
 FINANCE = {"etudes", "foncier", "depollution", "demolition", "deficit", "travaux", "ingenierie"}
 NATURES = {"subvention", "pret", "ingenierie", "portage", "fiscal", "autre"}
-PORTEURS = {"commune", "epci", "departement_region", "etat", "epf", "bailleur_social", "epl", "prive", "association"}
+PORTEURS = {
+    "commune",
+    "epci",
+    "departement_region",
+    "etat",
+    "epf",
+    "bailleur_social",
+    "epl",
+    "prive",
+    "association",
+}
 RECURRENCES = {"permanent", "annuelle", "ponctuelle"}
 
 # Official codes (INSEE): 18 régions and 101 départements with their région.
-REGIONS = {"01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"}
+REGIONS = {
+    "01",
+    "02",
+    "03",
+    "04",
+    "06",
+    "11",
+    "24",
+    "27",
+    "28",
+    "32",
+    "44",
+    "52",
+    "53",
+    "75",
+    "76",
+    "84",
+    "93",
+    "94",
+}
 _DEPS_BY_REGION = {
-    "84": "01 03 07 15 26 38 42 43 63 69 73 74", "32": "02 59 60 62 80", "93": "04 05 06 13 83 84",
-    "44": "08 10 51 52 54 55 57 67 68 88", "76": "09 11 12 30 31 32 34 46 48 65 66 81 82",
-    "28": "14 27 50 61 76", "75": "16 17 19 23 24 33 40 47 64 79 86 87", "24": "18 28 36 37 41 45",
-    "27": "21 25 39 58 70 71 89 90", "53": "22 29 35 56", "94": "2A 2B", "52": "44 49 53 72 85",
-    "11": "75 77 78 91 92 93 94 95", "01": "971", "02": "972", "03": "973", "04": "974", "06": "976",
+    "84": "01 03 07 15 26 38 42 43 63 69 73 74",
+    "32": "02 59 60 62 80",
+    "93": "04 05 06 13 83 84",
+    "44": "08 10 51 52 54 55 57 67 68 88",
+    "76": "09 11 12 30 31 32 34 46 48 65 66 81 82",
+    "28": "14 27 50 61 76",
+    "75": "16 17 19 23 24 33 40 47 64 79 86 87",
+    "24": "18 28 36 37 41 45",
+    "27": "21 25 39 58 70 71 89 90",
+    "53": "22 29 35 56",
+    "94": "2A 2B",
+    "52": "44 49 53 72 85",
+    "11": "75 77 78 91 92 93 94 95",
+    "01": "971",
+    "02": "972",
+    "03": "973",
+    "04": "974",
+    "06": "976",
 }
 DEPARTEMENTS = {dep: reg for reg, deps in _DEPS_BY_REGION.items() for dep in deps.split()}
 OVERSEAS_DEPS = {"971", "972", "973", "974", "976"}
@@ -43,12 +85,41 @@ OVERSEAS_DEPS = {"971", "972", "973", "974", "976"}
 # Question vocabulary: CNIG fields (verbatim values), API extensions, project questions, and the
 # few extra questions documented in docs/contenu-questions-attendues.md.
 CNIG_SCHEMA = ROOT / "data" / "cnig" / "schema-friches-v1.0.6.json"
-CNIG_FIELDS = ("site_type", "site_occupation", "bati_pollution", "bati_etat", "bati_patrimoine",
-               "sol_pollution_existe", "urba_zone_type", "urba_doc_type", "site_securite", "bati_vacance")
-NUMBER_FIELDS = ("local_ancien_annee", "unite_fonciere_surface", "bati_surface", "activite_fin_annee", "bati_nombre")
+CNIG_FIELDS = (
+    "site_type",
+    "site_occupation",
+    "bati_pollution",
+    "bati_etat",
+    "bati_patrimoine",
+    "sol_pollution_existe",
+    "urba_zone_type",
+    "urba_doc_type",
+    "site_securite",
+    "bati_vacance",
+)
+NUMBER_FIELDS = (
+    "local_ancien_annee",
+    "unite_fonciere_surface",
+    "bati_surface",
+    "activite_fin_annee",
+    "bati_nombre",
+)
 EXTRA_QUESTIONS = {
-    "proprietaire": ("choix", ["commune", "epci", "departement_region", "etat", "etablissement_public", "sncf",
-                               "bailleur_social", "prive", "copropriete_indivision", "inconnu"]),
+    "proprietaire": (
+        "choix",
+        [
+            "commune",
+            "epci",
+            "departement_region",
+            "etat",
+            "etablissement_public",
+            "sncf",
+            "bailleur_social",
+            "prive",
+            "copropriete_indivision",
+            "inconnu",
+        ],
+    ),
     "icpe": ("choix", ["oui", "non", "inconnu"]),
     "usage": ("choix", list(USES) + ["inconnu"]),
     "porteur": ("choix", sorted(PORTEURS)),
@@ -57,22 +128,33 @@ EXTRA_QUESTIONS = {
     "proprietaire_joignable": ("choix", ["oui", "non", "inconnu"]),
     "risque_immediat": ("choix", ["oui", "non", "inconnu"]),
     "enjeux_biodiversite": ("choix", ["oui", "non", "inconnu"]),
-    "programme_anct": ("choix_multiple", ["action_coeur_de_ville", "petites_villes_de_demain", "villages_avenir", "ort", "aucun"]),
+    "programme_anct": (
+        "choix_multiple",
+        ["action_coeur_de_ville", "petites_villes_de_demain", "villages_avenir", "ort", "aucun"],
+    ),
     # Questions wired so that none is decorative (issue 3).
     "site_clos": ("choix", ["oui", "non", "inconnu"]),
     "proprietaire_vendeur": ("choix", ["oui", "non", "inconnu"]),
     "diagnostic_pollution_realise": ("choix", ["oui", "non", "inconnu"]),
     "diagnostic_amiante_realise": ("choix", ["oui", "non", "inconnu"]),
-    "risques_connus": ("choix_multiple", ["inondation", "mouvement_terrain", "technologique", "minier", "aucun"]),
+    "risques_connus": (
+        "choix_multiple",
+        ["inondation", "mouvement_terrain", "technologique", "minier", "aucun"],
+    ),
     "marche_vacance": ("choix", ["faible", "moyenne", "forte", "inconnu"]),
     "marche_demande": ("choix", ["oui", "non", "inconnu"]),
 }
 TERRITORY = {
-    "commune": FactInfo("Commune", "texte"), "epci": FactInfo("EPCI", "texte"),
-    "departement": FactInfo("Département", "texte"), "region": FactInfo("Région", "texte"),
-    "population": FactInfo("Population", "nombre"), "zonage_abc": FactInfo("Zonage ABC", "choix", {k: k for k in ("Abis", "A", "B1", "B2", "C")}),
-    "zone_detendue": FactInfo("Zone détendue", "booleen"), "outre_mer": FactInfo("Outre-mer", "booleen"),
-    "ile_de_france": FactInfo("Île-de-France", "booleen"), "corse": FactInfo("Corse", "booleen"),
+    "commune": FactInfo("Commune", "texte"),
+    "epci": FactInfo("EPCI", "texte"),
+    "departement": FactInfo("Département", "texte"),
+    "region": FactInfo("Région", "texte"),
+    "population": FactInfo("Population", "nombre"),
+    "zonage_abc": FactInfo("Zonage ABC", "choix", {k: k for k in ("Abis", "A", "B1", "B2", "C")}),
+    "zone_detendue": FactInfo("Zone détendue", "booleen"),
+    "outre_mer": FactInfo("Outre-mer", "booleen"),
+    "ile_de_france": FactInfo("Île-de-France", "booleen"),
+    "corse": FactInfo("Corse", "booleen"),
 }
 
 
@@ -127,6 +209,7 @@ def _walk_urls(obj):
 
 # --- the loader (issue 5), when present ---------------------------------------------------------
 
+
 def test_catalogs_load_with_engine_loader():
     from app.engine.catalogs import load_catalogs
 
@@ -137,6 +220,7 @@ def test_catalogs_load_with_engine_loader():
 
 
 # --- structure ----------------------------------------------------------------------------------
+
 
 def test_phases_are_the_six_phases_in_order():
     phases = yaml.safe_load((DATA / "phases.yaml").read_text(encoding="utf-8"))
@@ -222,7 +306,16 @@ def test_conditions_use_the_shared_vocabulary():
 def test_schemes_are_complete():
     assert len(SCHEMES) >= 25
     for s in SCHEMES:
-        for field in ("nom", "financeur", "nature", "finance", "beneficiaires", "recurrence", "candidater", "url"):
+        for field in (
+            "nom",
+            "financeur",
+            "nature",
+            "finance",
+            "beneficiaires",
+            "recurrence",
+            "candidater",
+            "url",
+        ):
             assert s.get(field), f"{s['id']}: {field}"
         assert s["nature"] in NATURES, s["id"]
         assert set(s["finance"]) <= FINANCE, s["id"]
@@ -250,8 +343,10 @@ def test_recurring_schemes_without_known_dates_say_so():
 @pytest.mark.parametrize("use", USES)
 def test_every_intended_use_has_an_open_scheme(use):
     open_for_use = [
-        s for s in SCHEMES
-        if scheme_status(s, TODAY) == "ouvert" and (not s.get("usages") or use in s["usages"])
+        s
+        for s in SCHEMES
+        if scheme_status(s, TODAY) == "ouvert"
+        and (not s.get("usages") or use in s["usages"])
         and evaluate(s.get("si"), {(KIND_QUESTION, "usage"): use}).value is not False
     ]
     assert open_for_use, use
@@ -259,12 +354,14 @@ def test_every_intended_use_has_an_open_scheme(use):
 
 # --- territorial coverage ------------------------------------------------------------------------
 
+
 def _resolve(type_id: str, dep: str) -> list[dict]:
     region = DEPARTEMENTS[dep]
     return [
-        c for c in CONTACTS
-        if c["type"] == type_id and (
-            dep in (c["couvre"].get("departements") or []) or region in (c["couvre"].get("regions") or []))
+        c
+        for c in CONTACTS
+        if c["type"] == type_id
+        and (dep in (c["couvre"].get("departements") or []) or region in (c["couvre"].get("regions") or []))
     ]
 
 
@@ -297,7 +394,10 @@ def test_every_departement_has_state_services_and_prefecture(dep):
 @pytest.mark.parametrize("region", sorted(REGIONS))
 @pytest.mark.parametrize("type_id", ["dreal", "ademe", "region"])
 def test_every_region_has_its_regional_contacts(region, type_id):
-    assert any(c["type"] == type_id and region in (c["couvre"].get("regions") or []) for c in CONTACTS), (type_id, region)
+    assert any(c["type"] == type_id and region in (c["couvre"].get("regions") or []) for c in CONTACTS), (
+        type_id,
+        region,
+    )
 
 
 def test_epf_entries_cite_their_perimeter_source():
@@ -343,9 +443,14 @@ EPCI_BY_DEP = _epci_of_departement()
 def test_every_departement_resolves_an_epf_or_an_explicit_no_epf_state(dep):
     region = DEPARTEMENTS[dep]
     epf = [
-        c for c in CONTACTS if c["type"] == "epf" and (
-            dep in (c["couvre"].get("departements") or []) or region in (c["couvre"].get("regions") or [])
-            or set(c["couvre"].get("epci") or []) & EPCI_BY_DEP.get(dep, set()))
+        c
+        for c in CONTACTS
+        if c["type"] == "epf"
+        and (
+            dep in (c["couvre"].get("departements") or [])
+            or region in (c["couvre"].get("regions") or [])
+            or set(c["couvre"].get("epci") or []) & EPCI_BY_DEP.get(dep, set())
+        )
     ]
     if dep in NO_EPF_DEPARTEMENTS:
         assert not epf, f"{dep} is listed as without EPF but {[c['id'] for c in epf]} covers it"
@@ -384,10 +489,17 @@ def test_every_mainland_departement_resolves_one_water_agency(dep):
 
 @pytest.mark.parametrize("region", sorted(REGIONS))
 def test_every_region_resolves_a_cerema_direction_and_a_banque_des_territoires_contact(region):
-    assert any(c["type"] == "cerema" and c["id"] != "cerema-urbanvitaliz"
-               and region in (c["couvre"].get("regions") or []) for c in CONTACTS), region
-    assert any(c["type"] == "banque-territoires" and (region in (c["couvre"].get("regions") or [])
-               or not c.get("couvre")) for c in CONTACTS), region
+    assert any(
+        c["type"] == "cerema"
+        and c["id"] != "cerema-urbanvitaliz"
+        and region in (c["couvre"].get("regions") or [])
+        for c in CONTACTS
+    ), region
+    assert any(
+        c["type"] == "banque-territoires"
+        and (region in (c["couvre"].get("regions") or []) or not c.get("couvre"))
+        for c in CONTACTS
+    ), region
 
 
 @pytest.mark.parametrize("dep", sorted(DEPARTEMENTS))

@@ -92,7 +92,9 @@ STATS = """\
 """
 
 
-def build(tmp_path: Path, questionnaire: str = QUESTIONNAIRE, steps: str = STEPS, stats: str | None = STATS) -> Path:
+def build(
+    tmp_path: Path, questionnaire: str = QUESTIONNAIRE, steps: str = STEPS, stats: str | None = STATS
+) -> Path:
     """A content folder: questionnaires/, data/ (fixture phases, contacts, resources) and stats/."""
     root = tmp_path / "contenu"
     data = root / "data"
@@ -120,12 +122,15 @@ def test_fixture_content_is_valid(tmp_path):
 
 
 def test_question_that_nothing_reads_is_refused_with_file_line_and_id(tmp_path):
-    text = QUESTIONNAIRE + """\
+    text = (
+        QUESTIONNAIRE
+        + """\
       - id: site_nom
         type: texte_court
         libelle: Nom du site ?
         sert_a: [tableau de bord]
 """
+    )
     errors = check_content(build(tmp_path, text))
     assert len(errors) == 1, errors
     error = errors[0]
@@ -136,12 +141,15 @@ def test_question_that_nothing_reads_is_refused_with_file_line_and_id(tmp_path):
 
 def test_question_used_only_to_show_another_question_is_decorative(tmp_path):
     # etat_bati is no longer read by any step: bati_nombre only decides whether etat_bati is asked.
-    steps = STEPS.replace("""      - toutes ces conditions:
+    steps = STEPS.replace(
+        """      - toutes ces conditions:
           - question: bati_nombre
             au moins: 1
           - question: etat_bati
             est: ruine
-""", "")
+""",
+        "",
+    )
     found = messages(build(tmp_path, steps=steps))
     assert len(found) == 3, found
     assert any("« bati_nombre »" in m and "ne sert qu'à afficher : etat_bati" in m for m in found)
@@ -151,28 +159,40 @@ def test_question_used_only_to_show_another_question_is_decorative(tmp_path):
 
 
 def test_hors_parcours_keeps_a_question_and_is_refused_on_a_used_one(tmp_path):
-    kept = QUESTIONNAIRE + """\
+    kept = (
+        QUESTIONNAIRE
+        + """\
       - id: site_nom
         type: texte_court
         libelle: Nom du site ?
         sert_a: [tableau de bord]
         hors_parcours: Sert seulement à reconnaître le dossier sur le tableau de bord.
 """
+    )
     assert messages(build(tmp_path / "a", kept)) == []
-    misused = QUESTIONNAIRE.replace("""        sert_a: [étape securiser]
-      - id: site_clos""", """        sert_a: [étape securiser]
+    misused = QUESTIONNAIRE.replace(
+        """        sert_a: [étape securiser]
+      - id: site_clos""",
+        """        sert_a: [étape securiser]
         hors_parcours: Gardée pour le dossier.
-      - id: site_clos""")
+      - id: site_clos""",
+    )
     found = messages(build(tmp_path / "b", misused))
-    assert len(found) == 1 and "« etat_bati »" in found[0] and "« hors_parcours » est inutile" in found[0], found
-    empty = kept.replace("hors_parcours: Sert seulement à reconnaître le dossier sur le tableau de bord.",
-                         'hors_parcours: ""')
+    assert len(found) == 1 and "« etat_bati »" in found[0] and "« hors_parcours » est inutile" in found[0], (
+        found
+    )
+    empty = kept.replace(
+        "hors_parcours: Sert seulement à reconnaître le dossier sur le tableau de bord.", 'hors_parcours: ""'
+    )
     found = messages(build(tmp_path / "c", empty))
     assert any("« hors_parcours » doit être une phrase" in m for m in found), found
 
 
 def test_sert_a_must_not_name_a_step_that_does_not_read_the_question(tmp_path):
-    text = QUESTIONNAIRE.replace("""        sert_a: [statistiques]""", """        sert_a: [statistiques, "étape securiser (surface)"]""")
+    text = QUESTIONNAIRE.replace(
+        """        sert_a: [statistiques]""",
+        """        sert_a: [statistiques, "étape securiser (surface)"]""",
+    )
     found = check_content(build(tmp_path, text))
     assert [(e.id, e.line) for e in found] == [("surface", 5)], found
     assert "« sert_a » cite « securiser », dont la condition ne lit pas cette question" in found[0].message
@@ -190,16 +210,21 @@ def test_statistics_count_as_a_use_and_unknown_ids_are_reported(tmp_path):
 def test_condition_that_would_ask_a_hidden_question_is_refused(tmp_path):
     # Without the bati_nombre guard, a bare site (0 building) would show the step « à vérifier »
     # asking about the state of buildings that the questionnaire never asks.
-    steps = STEPS.replace("""      - toutes ces conditions:
+    steps = STEPS.replace(
+        """      - toutes ces conditions:
           - question: bati_nombre
             au moins: 1
           - question: etat_bati
             est: ruine
-""", """      - question: etat_bati
+""",
+        """      - question: etat_bati
         est: ruine
-""")
-    questionnaire = QUESTIONNAIRE.replace("sert_a: [questionnaire]", "sert_a: [questionnaire]\n"
-                                          "        hors_parcours: Décide seulement si l'on parle des bâtiments.")
+""",
+    )
+    questionnaire = QUESTIONNAIRE.replace(
+        "sert_a: [questionnaire]",
+        "sert_a: [questionnaire]\n        hors_parcours: Décide seulement si l'on parle des bâtiments.",
+    )
     errors = check_content(build(tmp_path, questionnaire, steps))
     assert len(errors) == 1, errors
     error = errors[0]
@@ -228,8 +253,14 @@ def test_usage_lists_steps_contacts_resources_visibility_and_statistics(tmp_path
 
 # Questions kept although nothing reads them: each has a « hors_parcours » sentence. Adding one here
 # is a content decision to review (wire the question, or say why it is kept).
-JUSTIFIED = {"site_nom", "unite_fonciere_refcad", "activite_libelle", "activite_fin_annee", "sol_pollution_origine",
-             "urba_zone_lib"}
+JUSTIFIED = {
+    "site_nom",
+    "unite_fonciere_refcad",
+    "activite_libelle",
+    "activite_fin_annee",
+    "sol_pollution_origine",
+    "urba_zone_lib",
+}
 
 
 @pytest.fixture(scope="module")
@@ -248,9 +279,21 @@ def test_shipped_questions_are_all_used_or_justified(shipped):
     assert {q for q, u in usage.items() if not u.useful} == JUSTIFIED
 
 
-@pytest.mark.parametrize("qid", ["site_clos", "site_securite", "proprietaire_vendeur", "risques_connus",
-                                 "diagnostic_pollution_realise", "diagnostic_amiante_realise",
-                                 "marche_vacance", "marche_demande", "avancement", "bati_vacance"])
+@pytest.mark.parametrize(
+    "qid",
+    [
+        "site_clos",
+        "site_securite",
+        "proprietaire_vendeur",
+        "risques_connus",
+        "diagnostic_pollution_realise",
+        "diagnostic_amiante_realise",
+        "marche_vacance",
+        "marche_demande",
+        "avancement",
+        "bati_vacance",
+    ],
+)
 def test_reported_questions_are_now_read_by_a_step(shipped, qid):
     _, usage = shipped
     assert usage[qid].steps, qid
@@ -262,10 +305,22 @@ def test_statistics_declarations_match_what_the_stats_code_reads():
     tree = ast.parse((ROOT / "app" / "stats" / "indicators.py").read_text(encoding="utf-8"))
     read: set[str] = set()
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "in_"
-                and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "question_id"):
-            read |= {c.value for c in ast.walk(node.args[0]) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "in_"
+            and isinstance(node.func.value, ast.Attribute)
+            and node.func.value.attr == "question_id"
+        ):
+            read |= {
+                c.value
+                for c in ast.walk(node.args[0])
+                if isinstance(c, ast.Constant) and isinstance(c.value, str)
+            }
     assert read, "the stats code no longer reads answers with Answer.question_id.in_(…): update this test"
-    declared = {q for item in yaml.safe_load((ROOT / "stats" / "indicateurs.yaml").read_text(encoding="utf-8"))
-                for q in item.get("questions", [])}
+    declared = {
+        q
+        for item in yaml.safe_load((ROOT / "stats" / "indicateurs.yaml").read_text(encoding="utf-8"))
+        for q in item.get("questions", [])
+    }
     assert declared == read

@@ -71,15 +71,27 @@ def test_every_error_is_reported(tmp_path):
         "- id: mauvaises-dates\n  nom: X\n  financeur: Y\n  nature: don\n  finance: [tout]\n"
         "  beneficiaires: [commune]\n  dates: {ouverture: 2026-05-01, cloture: pas-une-date}\n"
         "  recurrence: annuelle\n  url: https://x.fr\n  sources: [{url: 'https://x.fr', titre: T}]\n"
-        "  verifie_le: 2026-01-01\n", encoding="utf-8")
+        "  verifie_le: 2026-01-01\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ContentInvalid) as exc:
         load_catalogs(data, today=date(2026, 6, 1))
     text = str(exc.value)
-    for expected in ("phase inconnue « nulle-part »", "prérequis inconnu « fantome »",
-                     "type de contact inconnu « inconnu »", "financement inconnu « absent »",
-                     "ressource inconnue « introuvable »", "valeur(s) inconnue(s) pour « sol_pollution_existe »",
-                     "https://", "« verifie_le » est dans le futur", "identifiant en double",
-                     "cycle de prérequis", "« nature »", "« finance »", "dates.cloture"):
+    for expected in (
+        "phase inconnue « nulle-part »",
+        "prérequis inconnu « fantome »",
+        "type de contact inconnu « inconnu »",
+        "financement inconnu « absent »",
+        "ressource inconnue « introuvable »",
+        "valeur(s) inconnue(s) pour « sol_pollution_existe »",
+        "https://",
+        "« verifie_le » est dans le futur",
+        "identifiant en double",
+        "cycle de prérequis",
+        "« nature »",
+        "« finance »",
+        "dates.cloture",
+    ):
         assert expected in text, expected
     assert "zz-broken.yaml, ligne 2, « a »" in text
     assert "zz-broken.yaml, ligne 15, « b »" in text
@@ -89,7 +101,9 @@ def test_vocabulary_from_questionnaire_is_used(tmp_path):
     from app.engine.conditions import FactInfo
 
     with pytest.raises(ContentInvalid) as exc:
-        load_catalogs(FIXTURE, vocabulary={("question", "proprietaire"): FactInfo("P", "choix", {"commune": "c"})})
+        load_catalogs(
+            FIXTURE, vocabulary={("question", "proprietaire"): FactInfo("P", "choix", {"commune": "c"})}
+        )
     assert "question inconnu(e) « sol_pollution_existe »" in str(exc.value)
 
 

@@ -38,19 +38,35 @@ settings.load_profile("pf")
 
 
 def atoms(with_answered: bool = True):
-    choice = st.builds(lambda op, v: {"question": "choix", op: v}, st.sampled_from(["est", "n'est pas"]),
-                       st.one_of(st.sampled_from(CHOICES), st.lists(st.sampled_from(CHOICES), min_size=1)))
-    multi = st.builds(lambda op, v: {"question": "multi", op: v}, st.sampled_from(["est", "n'est pas", "contient"]),
-                      st.sampled_from(CHOICES))
-    number = st.builds(lambda op, v: {"question": "nombre", op: v},
-                       st.sampled_from(["au moins", "au plus", "supérieur à", "inférieur à"]),
-                       st.integers(-5, 5))
-    boolean = st.builds(lambda op, v: {"territoire": "zone_detendue", op: v}, st.sampled_from(["est", "n'est pas"]),
-                        st.sampled_from(["oui", "non"]))
+    choice = st.builds(
+        lambda op, v: {"question": "choix", op: v},
+        st.sampled_from(["est", "n'est pas"]),
+        st.one_of(st.sampled_from(CHOICES), st.lists(st.sampled_from(CHOICES), min_size=1)),
+    )
+    multi = st.builds(
+        lambda op, v: {"question": "multi", op: v},
+        st.sampled_from(["est", "n'est pas", "contient"]),
+        st.sampled_from(CHOICES),
+    )
+    number = st.builds(
+        lambda op, v: {"question": "nombre", op: v},
+        st.sampled_from(["au moins", "au plus", "supérieur à", "inférieur à"]),
+        st.integers(-5, 5),
+    )
+    boolean = st.builds(
+        lambda op, v: {"territoire": "zone_detendue", op: v},
+        st.sampled_from(["est", "n'est pas"]),
+        st.sampled_from(["oui", "non"]),
+    )
     options = [choice, multi, number, boolean]
     if with_answered:
-        options.append(st.builds(lambda f, v: {"question": f, OP_ANSWERED: v},
-                                 st.sampled_from(["choix", "nombre"]), st.sampled_from(["oui", "non"])))
+        options.append(
+            st.builds(
+                lambda f, v: {"question": f, OP_ANSWERED: v},
+                st.sampled_from(["choix", "nombre"]),
+                st.sampled_from(["oui", "non"]),
+            )
+        )
     return st.one_of(*options)
 
 
@@ -103,6 +119,7 @@ def resolve(fact):
 
 # --- robustness ------------------------------------------------------------------------------------
 
+
 @given(conditions(), st.dictionaries(st.sampled_from(list(FACTS)), ODD_VALUES))
 def test_never_crashes_on_any_fact_value(condition, facts):
     result = evaluate(condition, facts)
@@ -119,12 +136,20 @@ def test_generated_conditions_are_valid(condition):
 
 
 JUNK = st.recursive(
-    st.one_of(st.none(), st.integers(), st.text(max_size=6),
-              st.sampled_from(["question", "territoire", "est", ALL, ANY, NONE, "au moins"])),
-    lambda children: st.one_of(st.lists(children, max_size=3),
-                               st.dictionaries(st.sampled_from(["question", "territoire", "est", "au moins",
-                                                                "contient", ALL, ANY, NONE, "x"]),
-                                               children, max_size=3)),
+    st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(max_size=6),
+        st.sampled_from(["question", "territoire", "est", ALL, ANY, NONE, "au moins"]),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["question", "territoire", "est", "au moins", "contient", ALL, ANY, NONE, "x"]),
+            children,
+            max_size=3,
+        ),
+    ),
     max_leaves=10,
 )
 
@@ -141,6 +166,7 @@ def test_junk_conditions_are_reported_never_crash(junk, facts):
 
 
 # --- three-valued laws -----------------------------------------------------------------------------
+
 
 @given(atoms(with_answered=False), fact_sets())
 def test_unknown_fact_makes_an_atom_unknown_not_false(atom, facts):
@@ -178,8 +204,12 @@ def test_identity_absorption_commutativity(a, b, facts):
 @given(conditions(with_answered=False), fact_sets(), fact_sets(complete=True))
 def test_knowledge_never_flips_a_settled_result(condition, partial, complete):
     before = value(condition, partial)
-    known = {k: v for k, v in partial.items() if v not in (None, "", []) and not (
-        isinstance(v, str) and v.strip().lower() in ("inconnu", "je ne sais pas"))}
+    known = {
+        k: v
+        for k, v in partial.items()
+        if v not in (None, "", [])
+        and not (isinstance(v, str) and v.strip().lower() in ("inconnu", "je ne sais pas"))
+    }
     filled = {**complete, **known}
     after = value(condition, filled)
     assert after in (True, False)  # every fact known: the result is settled

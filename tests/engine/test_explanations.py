@@ -12,16 +12,22 @@ YEAR = ("question", "local_ancien_annee")
 
 def test_year_is_written_without_thousands_separator():
     vocab = {YEAR: FactInfo("Année de construction", "nombre", year=True)}
-    assert describe_atom({"question": "local_ancien_annee", "inférieur à": 1997}, vocab) == \
-        "Année de construction : moins de 1997"
-    assert describe_atom({"question": "local_ancien_annee", "au moins": 1948.0}, vocab, negated=True) == \
-        "Année de construction : moins de 1948"
+    assert (
+        describe_atom({"question": "local_ancien_annee", "inférieur à": 1997}, vocab)
+        == "Année de construction : moins de 1997"
+    )
+    assert (
+        describe_atom({"question": "local_ancien_annee", "au moins": 1948.0}, vocab, negated=True)
+        == "Année de construction : moins de 1948"
+    )
 
 
 def test_other_numbers_keep_the_thousands_separator_and_unit():
     vocab = {("question", "unite_fonciere_surface"): FactInfo("Surface", "nombre", unit="m²")}
-    assert describe_atom({"question": "unite_fonciere_surface", "au moins": 10000}, vocab) == \
-        "Surface : au moins 10\u202f000 m²"
+    assert (
+        describe_atom({"question": "unite_fonciere_surface", "au moins": 10000}, vocab)
+        == "Surface : au moins 10\u202f000 m²"
+    )
 
 
 @pytest.mark.parametrize("qid", ["local_ancien_annee", "local_recent_annee", "activite_fin_annee"])

@@ -63,8 +63,10 @@ def test_real_catalogs_compute_a_path():
     from app.geo import territory_facts
 
     engine = PathEngine(get_catalogs(Path(__file__).resolve().parents[2] / "data"))
-    facts = build_facts({"sol_pollution_existe": "pollution supposée", "usage": "habitat", "porteur": "commune"},
-                        territory_facts("62528"))
+    facts = build_facts(
+        {"sol_pollution_existe": "pollution supposée", "usage": "habitat", "porteur": "commune"},
+        territory_facts("62528"),
+    )
     result = engine.compute(facts)
     assert result.steps
     assert all(s.scheme.status(result.today) != "clos" for st in result.steps for s in st.schemes)

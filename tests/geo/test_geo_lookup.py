@@ -15,8 +15,18 @@ from app.geo import (
     territory_warnings,
 )
 
-FACT_KEYS = {"commune", "epci", "departement", "region", "population", "zonage_abc",
-             "zone_detendue", "outre_mer", "ile_de_france", "corse"}
+FACT_KEYS = {
+    "commune",
+    "epci",
+    "departement",
+    "region",
+    "population",
+    "zonage_abc",
+    "zone_detendue",
+    "outre_mer",
+    "ile_de_france",
+    "corse",
+}
 
 
 def test_dataset_is_complete(territories):
@@ -26,26 +36,34 @@ def test_dataset_is_complete(territories):
     assert len(territories.epci) > 1_200
 
 
-@pytest.mark.parametrize("lon, lat, code, nom, departement, region", [
-    (2.3488, 48.8534, "75056", "Paris", "75", "11"),                 # Notre-Dame
-    (8.7369, 41.9192, "2A004", "Ajaccio", "2A", "94"),               # Corse
-    (9.4509, 42.6977, "2B033", "Bastia", "2B", "94"),
-    (-61.7317, 15.9985, "97105", "Basse-Terre", "971", "01"),        # Guadeloupe
-    (-61.0588, 14.6161, "97209", "Fort-de-France", "972", "02"),     # Martinique
-    (-52.3260, 4.9372, "97302", "Cayenne", "973", "03"),             # Guyane
-    (55.4504, -20.8821, "97411", "Saint-Denis", "974", "04"),        # La Réunion
-    (45.2279, -12.7806, "97611", "Mamoudzou", "976", "06"),          # Mayotte
-    (2.7766, 50.4567, "62528", "Loos-en-Gohelle", "62", "32"),
-])
+@pytest.mark.parametrize(
+    "lon, lat, code, nom, departement, region",
+    [
+        (2.3488, 48.8534, "75056", "Paris", "75", "11"),  # Notre-Dame
+        (8.7369, 41.9192, "2A004", "Ajaccio", "2A", "94"),  # Corse
+        (9.4509, 42.6977, "2B033", "Bastia", "2B", "94"),
+        (-61.7317, 15.9985, "97105", "Basse-Terre", "971", "01"),  # Guadeloupe
+        (-61.0588, 14.6161, "97209", "Fort-de-France", "972", "02"),  # Martinique
+        (-52.3260, 4.9372, "97302", "Cayenne", "973", "03"),  # Guyane
+        (55.4504, -20.8821, "97411", "Saint-Denis", "974", "04"),  # La Réunion
+        (45.2279, -12.7806, "97611", "Mamoudzou", "976", "06"),  # Mayotte
+        (2.7766, 50.4567, "62528", "Loos-en-Gohelle", "62", "32"),
+    ],
+)
 def test_point_resolves_to_commune(territories, lon, lat, code, nom, departement, region):
     commune = commune_at(lon, lat)
     assert commune is not None
-    assert (commune.code, commune.nom, commune.departement, commune.region) == (code, nom, departement, region)
+    assert (commune.code, commune.nom, commune.departement, commune.region) == (
+        code,
+        nom,
+        departement,
+        region,
+    )
 
 
 def test_point_at_sea_or_abroad_has_no_commune(territories):
-    assert commune_at(-3.0, 46.0) is None        # Atlantic
-    assert commune_at(13.4, 52.5) is None        # Berlin
+    assert commune_at(-3.0, 46.0) is None  # Atlantic
+    assert commune_at(13.4, 52.5) is None  # Berlin
 
 
 def test_batched_lookup_matches_single(territories):
@@ -74,18 +92,21 @@ def test_commune_names_keep_their_article(territories):
     assert get_commune("01001").nom == "L'Abergement-Clémenciat"
 
 
-@pytest.mark.parametrize("q, first", [
-    ("Loos-en-Gohelle", "62528"),
-    ("loos en gohelle", "62528"),
-    ("LOOS EN GO", "62528"),
-    ("evry", "89162"),               # Évry (Yonne): exact name first, accents ignored
-    ("evry cour", "91228"),          # Évry-Courcouronnes
-    ("st etienne", "42218"),         # abbreviation, largest population first
-    ("Saint-Étienne", "42218"),
-    ("62750", "62528"),              # postal code
-    ("75011", "75056"),              # Paris arrondissement postal code
-    ("2A004", "2A004"),              # INSEE code
-])
+@pytest.mark.parametrize(
+    "q, first",
+    [
+        ("Loos-en-Gohelle", "62528"),
+        ("loos en gohelle", "62528"),
+        ("LOOS EN GO", "62528"),
+        ("evry", "89162"),  # Évry (Yonne): exact name first, accents ignored
+        ("evry cour", "91228"),  # Évry-Courcouronnes
+        ("st etienne", "42218"),  # abbreviation, largest population first
+        ("Saint-Étienne", "42218"),
+        ("62750", "62528"),  # postal code
+        ("75011", "75056"),  # Paris arrondissement postal code
+        ("2A004", "2A004"),  # INSEE code
+    ],
+)
 def test_search_communes(territories, q, first):
     results = search_communes(q, 10)
     assert results, q
@@ -94,8 +115,8 @@ def test_search_communes(territories, q, first):
 
 def test_postal_code_ranks_before_same_insee_code(territories):
     codes = [c.code for c in search_communes("62750", 10)]
-    assert codes[0] == "62528"          # postal code 62750 is Loos-en-Gohelle
-    assert "62750" in codes             # INSEE code 62750 is Saint-Hilaire-Cottes
+    assert codes[0] == "62528"  # postal code 62750 is Loos-en-Gohelle
+    assert "62750" in codes  # INSEE code 62750 is Saint-Hilaire-Cottes
 
 
 def test_search_ranking_and_limit(territories):
@@ -134,14 +155,25 @@ def test_territory_block_matches_contract(territories):
     assert territory_block("99999") is None
 
 
-@pytest.mark.parametrize("code, expected", [
-    ("75056", {"zonage_abc": "Abis", "zone_detendue": False, "ile_de_france": True, "corse": False,
-               "outre_mer": False}),
-    ("2A004", {"corse": True, "outre_mer": False, "ile_de_france": False}),
-    ("62528", {"zonage_abc": "B2", "zone_detendue": True}),
-    ("97611", {"outre_mer": True, "population": None, "departement": "976", "region": "06"}),
-    ("97105", {"outre_mer": True, "region": "01"}),
-])
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        (
+            "75056",
+            {
+                "zonage_abc": "Abis",
+                "zone_detendue": False,
+                "ile_de_france": True,
+                "corse": False,
+                "outre_mer": False,
+            },
+        ),
+        ("2A004", {"corse": True, "outre_mer": False, "ile_de_france": False}),
+        ("62528", {"zonage_abc": "B2", "zone_detendue": True}),
+        ("97611", {"outre_mer": True, "population": None, "departement": "976", "region": "06"}),
+        ("97105", {"outre_mer": True, "region": "01"}),
+    ],
+)
 def test_territory_facts(territories, code, expected):
     facts = territory_facts(code)
     assert set(facts) == FACT_KEYS

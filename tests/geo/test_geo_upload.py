@@ -20,8 +20,15 @@ SITE = box(2.775, 50.455, 2.779, 50.458)
 
 def write_with_gdal(tmp_path, driver, ext, geom, epsg):
     path = tmp_path / f"site{ext}"
-    pyogrio.raw.write(path, geometry=np.array([shapely.to_wkb(geom)], dtype=object), field_data=[],
-                      fields=[], crs=f"EPSG:{epsg}", driver=driver, geometry_type="Polygon")
+    pyogrio.raw.write(
+        path,
+        geometry=np.array([shapely.to_wkb(geom)], dtype=object),
+        field_data=[],
+        fields=[],
+        crs=f"EPSG:{epsg}",
+        driver=driver,
+        geometry_type="Polygon",
+    )
     return path
 
 
@@ -35,8 +42,10 @@ def zip_files(files: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> byte
 
 def shapefile_zip(tmp_path, geom, epsg, **extra):
     write_with_gdal(tmp_path, "ESRI Shapefile", ".shp", geom, epsg)
-    files = {f"dossier/site{ext}": (tmp_path / f"site{ext}").read_bytes()
-             for ext in (".shp", ".shx", ".dbf", ".prj")}
+    files = {
+        f"dossier/site{ext}": (tmp_path / f"site{ext}").read_bytes()
+        for ext in (".shp", ".shx", ".dbf", ".prj")
+    }
     files.update(extra)
     return files
 
@@ -54,10 +63,15 @@ def test_geojson_wgs84():
 
 def test_geojson_with_legacy_crs_member_is_reprojected():
     lambert = project(SITE, 2154)
-    data = json.dumps({"type": "FeatureCollection",
-                       "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}},
-                       "features": [{"type": "Feature", "properties": {},
-                                     "geometry": shapely.geometry.mapping(lambert)}]}).encode()
+    data = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}},
+            "features": [
+                {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(lambert)}
+            ],
+        }
+    ).encode()
     assert_is_site(read_perimeter("site.json", data))
 
 
@@ -98,6 +112,7 @@ def test_overseas_geopackage_in_local_projection(tmp_path):
 
 # --- bad and hostile inputs ----------------------------------------------------------------
 
+
 def test_size_cap():
     with pytest.raises(GeoError, match="taille maximale"):
         read_perimeter("site.geojson", b"{" + b" " * 2000 + b"}", max_bytes=1000)
@@ -134,12 +149,21 @@ def test_kml_external_entity_is_refused():
         read_perimeter("site.kml", xxe)
 
 
-@pytest.mark.parametrize("kml, message", [
-    (b"<kml><Placemark>", "XML valide"),
-    (b"<kml><Placemark><Point><coordinates>2.77,50.45</coordinates></Point></Placemark></kml>", "aucun polygone"),
-    (b"<kml><Polygon><outerBoundaryIs><LinearRing><coordinates>a,b 1,2</coordinates></LinearRing>"
-     b"</outerBoundaryIs></Polygon></kml>", "coordonnées invalides"),
-])
+@pytest.mark.parametrize(
+    "kml, message",
+    [
+        (b"<kml><Placemark>", "XML valide"),
+        (
+            b"<kml><Placemark><Point><coordinates>2.77,50.45</coordinates></Point></Placemark></kml>",
+            "aucun polygone",
+        ),
+        (
+            b"<kml><Polygon><outerBoundaryIs><LinearRing><coordinates>a,b 1,2</coordinates></LinearRing>"
+            b"</outerBoundaryIs></Polygon></kml>",
+            "coordonnées invalides",
+        ),
+    ],
+)
 def test_bad_kml(kml, message):
     with pytest.raises(GeoError, match=message):
         read_perimeter("site.kml", kml)
@@ -178,8 +202,10 @@ def test_zip_with_too_many_members():
         read_perimeter("site.zip", zip_files({f"f{i}.txt": b"x" for i in range(60)}))
 
 
-@pytest.mark.parametrize("drop, message", [(".prj", "projection est inconnue"), (".shx", "incomplet"),
-                                          (".shp", "ne contient pas de Shapefile")])
+@pytest.mark.parametrize(
+    "drop, message",
+    [(".prj", "projection est inconnue"), (".shx", "incomplet"), (".shp", "ne contient pas de Shapefile")],
+)
 def test_incomplete_shapefile(tmp_path, drop, message):
     files = shapefile_zip(tmp_path, project(SITE, 2154), 2154)
     del files[f"dossier/site{drop}"]

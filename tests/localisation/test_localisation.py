@@ -44,16 +44,29 @@ def apis(app, httpserver):
     """Point every client at the local test server."""
     clear_caches()
     url = httpserver.url_for("/")
-    app.config.update(ENRICHMENT_ENABLED=True, API_ADRESSE_URL=url, API_CARTO_URL=url, GEORISQUES_URL=url,
-                      ENRICHMENT_RETRIES=0, ENRICHMENT_TIMEOUT=1)
+    app.config.update(
+        ENRICHMENT_ENABLED=True,
+        API_ADRESSE_URL=url,
+        API_CARTO_URL=url,
+        GEORISQUES_URL=url,
+        ENRICHMENT_RETRIES=0,
+        ENRICHMENT_TIMEOUT=1,
+    )
     return httpserver
 
 
 def serve_all(httpserver):
     httpserver.expect_request("/cadastre/parcelle").respond_with_json(PARCELLES)
-    for path, body in (("/gpu/municipality", MUNICIPALITY), ("/gpu/document", DOCUMENT),
-                       ("/gpu/zone-urba", ZONE_URBA), ("/ssp/conclusions_sis", SIS), ("/ssp/casias", page()),
-                       ("/installations_classees", ICPE), ("/gaspar/azi", page()), ("/rga", RGA)):
+    for path, body in (
+        ("/gpu/municipality", MUNICIPALITY),
+        ("/gpu/document", DOCUMENT),
+        ("/gpu/zone-urba", ZONE_URBA),
+        ("/ssp/conclusions_sis", SIS),
+        ("/ssp/casias", page()),
+        ("/installations_classees", ICPE),
+        ("/gaspar/azi", page()),
+        ("/rga", RGA),
+    ):
         httpserver.expect_request(path).respond_with_json(body)
 
 
@@ -63,6 +76,7 @@ def flashes(client):
 
 
 # --- API -----------------------------------------------------------------------------------
+
 
 def test_api_communes_by_name(client):
     r = client.get("/api/v1/territoires/communes?q=loos-en-goh")
@@ -87,14 +101,21 @@ def test_api_communes_bad_input(client, qs, field):
 
 # --- page without JavaScript ------------------------------------------------------------------
 
+
 def test_page_works_without_javascript_and_has_no_inline_script(client, site):
     r = client.get(f"/sites/{site.token}/localisation")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
-    for name in ('name="commune"', 'name="lon"', 'name="lat"', 'name="fichier"', 'enctype="multipart/form-data"'):
+    for name in (
+        'name="commune"',
+        'name="lon"',
+        'name="lat"',
+        'name="fichier"',
+        'enctype="multipart/form-data"',
+    ):
         assert name in html
     scripts = re.findall(r"<script\b[^>]*>", html)
-    assert scripts and all("src=" in s for s in scripts)           # no inline script (CSP)
+    assert scripts and all("src=" in s for s in scripts)  # no inline script (CSP)
     assert not re.search(r'(src|href)="https?://', html.split("<footer")[0])  # no third-party asset
     assert "vendor/leaflet/leaflet.js" in html
 
@@ -117,7 +138,9 @@ def test_ambiguous_commune_asks_to_choose(client, site, offline):
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and "Plusieurs communes correspondent" in html
     assert 'value="97411"' in html and 'value="93066"' in html
-    r = client.post(f"/sites/{site.token}/localisation", data={"commune": "Saint-Denis", "commune_code": "97411"})
+    r = client.post(
+        f"/sites/{site.token}/localisation", data={"commune": "Saint-Denis", "commune_code": "97411"}
+    )
     assert r.status_code == 302
     db.session.refresh(site)
     assert site.commune_code == "97411" and site.region_code == "04"
@@ -133,8 +156,10 @@ def test_nothing_given(client, site, offline):
     assert r.status_code == 422 and "Indiquez la commune du site" in r.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("lon, lat, code", [("2.3488", "48.8534", "75056"), ("8,7369", "41,9192", "2A004"),
-                                            ("45.2279", "-12.7806", "97611")])
+@pytest.mark.parametrize(
+    "lon, lat, code",
+    [("2.3488", "48.8534", "75056"), ("8,7369", "41,9192", "2A004"), ("45.2279", "-12.7806", "97611")],
+)
 def test_save_point(client, site, offline, lon, lat, code):
     r = client.post(f"/sites/{site.token}/localisation", data={"lon": lon, "lat": lat, "commune": "Lille"})
     assert r.status_code == 302
@@ -143,13 +168,16 @@ def test_save_point(client, site, offline, lon, lat, code):
     assert site.point_geojson["type"] == "Point"
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"lon": "48.8534", "lat": "2.3488"}, "inversant latitude et longitude"),
-    ({"lon": "13.4", "lat": "52.5"}, "hors de France"),
-    ({"lon": "abc", "lat": "48"}, "Saisissez un nombre"),
-    ({"lon": "2.35"}, "longitude et la latitude"),
-    ({"lon": "-3.0", "lat": "46.0"}, "Aucune commune trouvée"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"lon": "48.8534", "lat": "2.3488"}, "inversant latitude et longitude"),
+        ({"lon": "13.4", "lat": "52.5"}, "hors de France"),
+        ({"lon": "abc", "lat": "48"}, "Saisissez un nombre"),
+        ({"lon": "2.35"}, "longitude et la latitude"),
+        ({"lon": "-3.0", "lat": "46.0"}, "Aucune commune trouvée"),
+    ],
+)
 def test_bad_point(client, site, offline, data, message):
     r = client.post(f"/sites/{site.token}/localisation", data=data)
     assert r.status_code == 422
@@ -158,8 +186,11 @@ def test_bad_point(client, site, offline, data, message):
 
 def test_upload_geojson_perimeter(client, site, offline):
     body = json.dumps({"type": "Feature", "geometry": mapping(SITE)}).encode()
-    r = client.post(f"/sites/{site.token}/localisation",
-                    data={"fichier": (io.BytesIO(body), "friche.geojson")}, content_type="multipart/form-data")
+    r = client.post(
+        f"/sites/{site.token}/localisation",
+        data={"fichier": (io.BytesIO(body), "friche.geojson")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     db.session.refresh(site)
     assert site.commune_code == "62528"
@@ -176,8 +207,11 @@ def test_drawn_perimeter(client, site, offline):
 
 def test_hostile_upload_is_rejected_with_message(client, site, offline):
     bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><kml>&a;</kml>'
-    r = client.post(f"/sites/{site.token}/localisation",
-                    data={"fichier": (io.BytesIO(bomb), "friche.kml")}, content_type="multipart/form-data")
+    r = client.post(
+        f"/sites/{site.token}/localisation",
+        data={"fichier": (io.BytesIO(bomb), "friche.kml")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 422 and "refusé par sécurité" in r.get_data(as_text=True)
     db.session.refresh(site)
     assert site.commune_code is None
@@ -185,13 +219,19 @@ def test_hostile_upload_is_rejected_with_message(client, site, offline):
 
 def test_upload_size_cap(client, site, offline, app):
     app.config["PERIMETER_MAX_BYTES"] = 1000
-    body = json.dumps({"type": "Feature", "properties": {"x": "y" * 2000}, "geometry": mapping(SITE)}).encode()
-    r = client.post(f"/sites/{site.token}/localisation",
-                    data={"fichier": (io.BytesIO(body), "friche.geojson")}, content_type="multipart/form-data")
+    body = json.dumps(
+        {"type": "Feature", "properties": {"x": "y" * 2000}, "geometry": mapping(SITE)}
+    ).encode()
+    r = client.post(
+        f"/sites/{site.token}/localisation",
+        data={"fichier": (io.BytesIO(body), "friche.geojson")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 422 and "taille maximale" in r.get_data(as_text=True)
 
 
 # --- enrichment -------------------------------------------------------------------------------
+
 
 def test_enrichment_prefills_answers(client, site, apis):
     serve_all(apis)

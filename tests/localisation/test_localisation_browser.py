@@ -23,7 +23,7 @@ def site_token(database_url, live_server):
 def test_location_page_map_and_search(page, site_token):
     page.goto(f"{page.base_url}/sites/{site_token}/localisation")
     assert page.locator("h1").inner_text() == "Localiser le site"
-    assert page.locator("#bloc-carte").is_visible()        # progressive enhancement ran
+    assert page.locator("#bloc-carte").is_visible()  # progressive enhancement ran
     assert page.locator("#recherche-adresse").is_visible()
 
     carte = page.locator("#carte")

@@ -24,8 +24,12 @@ def site_token(database_url, live_server):
     with app.app_context():
         site = Site(nom="Ancienne filature", commune_code="62528", departement_code="62", region_code="32")
         db.session.add(site)
-        for qid, value in {"sol_pollution_existe": "pollution supposée", "usage": "habitat",
-                           "porteur": "commune", "proprietaire": "commune"}.items():
+        for qid, value in {
+            "sol_pollution_existe": "pollution supposée",
+            "usage": "habitat",
+            "porteur": "commune",
+            "proprietaire": "commune",
+        }.items():
             db.session.add(Answer(site=site, question_id=qid, value=value))
         db.session.commit()
         yield site.token, site.id, app
@@ -88,7 +92,8 @@ def test_path_page_mark_step_done_with_keyboard(page, site_token):
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/sites/{token}/parcours#etape-{STEP}")
     expect(page.locator(f"#etape-{STEP} .pf-step__tracking")).to_have_text(
-        "Fait le 01/10/2026. Note : Fiche faite avec le CAUE")
+        "Fait le 01/10/2026. Note : Fiche faite avec le CAUE"
+    )
     entry = progress(app, site_id)
     assert (entry.date.isoformat(), entry.note) == ("2026-10-01", "Fiche faite avec le CAUE")
 

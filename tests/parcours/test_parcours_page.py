@@ -18,8 +18,13 @@ STEP = "inventaire-site"
 def make_site(nom="Ancienne filature", **answers) -> Site:
     site = Site(nom=nom, commune_code="62528", epci_code="246200364", departement_code="62", region_code="32")
     db.session.add(site)
-    for qid, value in {"sol_pollution_existe": "pollution supposée", "usage": "habitat", "porteur": "commune",
-                       "proprietaire": "commune", **answers}.items():
+    for qid, value in {
+        "sol_pollution_existe": "pollution supposée",
+        "usage": "habitat",
+        "porteur": "commune",
+        "proprietaire": "commune",
+        **answers,
+    }.items():
         db.session.add(Answer(site=site, question_id=qid, value=value))
     db.session.commit()
     return site
@@ -50,7 +55,10 @@ def test_unknown_token_is_404(client):
     assert client.get("/sites/inconnu/parcours").status_code == 404
     assert client.get(f"/sites/inconnu/parcours/etapes/{STEP}").status_code == 404
     assert client.post(f"/sites/inconnu/parcours/etapes/{STEP}", data={"statut": "fait"}).status_code == 404
-    assert client.post(f"/sites/inconnu/parcours/etapes/{STEP}/statut", data={"statut": "fait"}).status_code == 404
+    assert (
+        client.post(f"/sites/inconnu/parcours/etapes/{STEP}/statut", data={"statut": "fait"}).status_code
+        == 404
+    )
 
 
 def test_step_not_in_this_path_is_404(client, site):
@@ -105,8 +113,11 @@ def test_compact_control_marks_step_done(client, site):
     assert r.status_code == 303
     assert r.headers["Location"].endswith(f"/sites/{site.token}/parcours#etape-{STEP}")
     assert entry(site).status == "fait" and entry(site).date == date.today() and entry(site).note is None
-    assert Event.query.filter_by(type="etape_statut").one().data == {"etape": STEP, "phase": "connaitre",
-                                                                      "statut": "fait"}
+    assert Event.query.filter_by(type="etape_statut").one().data == {
+        "etape": STEP,
+        "phase": "connaitre",
+        "statut": "fait",
+    }
     html = page_of(client, site)
     one = card(html, STEP)
     assert '<option value="fait" selected>Fait</option>' in one and "pf-step--done" in one
@@ -118,12 +129,18 @@ def test_compact_control_marks_step_done(client, site):
 
 
 def test_compact_control_keeps_the_note_and_the_date_of_an_unchanged_state(client, site):
-    client.post(f"/sites/{site.token}/parcours/etapes/{STEP}",
-                data={"statut": "fait", "date": "2026-10-01", "note": "Fiche faite avec le CAUE"})
+    client.post(
+        f"/sites/{site.token}/parcours/etapes/{STEP}",
+        data={"statut": "fait", "date": "2026-10-01", "note": "Fiche faite avec le CAUE"},
+    )
     client.post(f"/sites/{site.token}/parcours/etapes/{STEP}/statut", data={"statut": "fait"})
     assert (entry(site).date, entry(site).note) == (date(2026, 10, 1), "Fiche faite avec le CAUE")
     client.post(f"/sites/{site.token}/parcours/etapes/{STEP}/statut", data={"statut": "en_cours"})
-    assert (entry(site).status, entry(site).date, entry(site).note) == ("en_cours", None, "Fiche faite avec le CAUE")
+    assert (entry(site).status, entry(site).date, entry(site).note) == (
+        "en_cours",
+        None,
+        "Fiche faite avec le CAUE",
+    )
     assert "Note : Fiche faite avec le CAUE" in card(page_of(client, site), STEP)
 
 
@@ -143,7 +160,10 @@ def test_step_page_shows_the_tracking_form_the_contents_and_the_votes(client, si
     html = r.get_data(as_text=True)
     assert "<h1>Rassembler ce que l&#39;on sait déjà du site</h1>" in html
     assert f'action="/sites/{site.token}/parcours/etapes/{STEP}"' in html and 'name="csrf_token"' in html
-    assert html.count('type="radio"') == 4 and 'id="etape-statut-a_faire" name="statut" value="a_faire" checked' in html
+    assert (
+        html.count('type="radio"') == 4
+        and 'id="etape-statut-a_faire" name="statut" value="a_faire" checked' in html
+    )
     assert '<label class="fr-label" for="etape-date">Date (facultatif)' in html and 'type="date"' in html
     assert '<label class="fr-label" for="etape-note">Note (facultatif)' in html and "<textarea" in html
     assert "Pourquoi cette étape ?" in html and "Cartofriches" in html
@@ -154,12 +174,17 @@ def test_step_page_shows_the_tracking_form_the_contents_and_the_votes(client, si
 
 
 def test_step_form_saves_date_and_note(client, site):
-    r = client.post(f"/sites/{site.token}/parcours/etapes/{STEP}",
-                    data={"statut": "fait", "date": "2026-10-01", "note": "Fiche faite avec le CAUE"})
+    r = client.post(
+        f"/sites/{site.token}/parcours/etapes/{STEP}",
+        data={"statut": "fait", "date": "2026-10-01", "note": "Fiche faite avec le CAUE"},
+    )
     assert r.status_code == 303
     assert r.headers["Location"].endswith(f"/sites/{site.token}/parcours#etape-{STEP}")
     assert (entry(site).status, entry(site).date, entry(site).note) == (
-        "fait", date(2026, 10, 1), "Fiche faite avec le CAUE")
+        "fait",
+        date(2026, 10, 1),
+        "Fiche faite avec le CAUE",
+    )
     assert Event.query.filter_by(type="etape_statut").one().data["statut"] == "fait"
     one = card(page_of(client, site), STEP)
     assert "Fait le 01/10/2026. Note : Fiche faite avec le CAUE" in one
@@ -167,13 +192,17 @@ def test_step_form_saves_date_and_note(client, site):
     step_page = client.get(f"/sites/{site.token}/parcours/etapes/{STEP}").get_data(as_text=True)
     assert 'value="2026-10-01"' in step_page and ">Fiche faite avec le CAUE</textarea>" in step_page
     # Same values again: no new event.
-    client.post(f"/sites/{site.token}/parcours/etapes/{STEP}",
-                data={"statut": "fait", "date": "2026-10-01", "note": "Fiche faite avec le CAUE"})
+    client.post(
+        f"/sites/{site.token}/parcours/etapes/{STEP}",
+        data={"statut": "fait", "date": "2026-10-01", "note": "Fiche faite avec le CAUE"},
+    )
     assert Event.query.filter_by(type="etape_statut").count() == 1
 
 
 def test_step_form_accepts_a_date_typed_the_french_way(client, site):
-    r = client.post(f"/sites/{site.token}/parcours/etapes/{STEP}", data={"statut": "en_cours", "date": "01/10/2026"})
+    r = client.post(
+        f"/sites/{site.token}/parcours/etapes/{STEP}", data={"statut": "en_cours", "date": "01/10/2026"}
+    )
     assert r.status_code == 303 and entry(site).date == date(2026, 10, 1)
 
 
@@ -183,23 +212,29 @@ def test_done_without_date_takes_today(client, site):
 
 
 def test_invalid_input_shows_error_summary_and_keeps_values(client, site):
-    r = client.post(f"/sites/{site.token}/parcours/etapes/{STEP}",
-                    data={"statut": "termine", "date": "31/02/2026", "note": "ma note"})
+    r = client.post(
+        f"/sites/{site.token}/parcours/etapes/{STEP}",
+        data={"statut": "termine", "date": "31/02/2026", "note": "ma note"},
+    )
     assert r.status_code == 400
     html = r.get_data(as_text=True)
     assert "<title>Erreur" in html
     assert 'id="resume-erreurs"' in html and "Le formulaire contient 2 erreurs" in html
     assert 'href="#etape-statut"' in html and 'href="#etape-date"' in html
     assert "Saisissez une date valide, par exemple 01/10/2026." in html
-    assert 'class="fr-input fr-input--error" type="date" id="etape-date" name="date" value="31/02/2026"' in html
+    assert (
+        'class="fr-input fr-input--error" type="date" id="etape-date" name="date" value="31/02/2026"' in html
+    )
     assert ">ma note</textarea>" in html
     assert StepProgress.query.count() == 0 and Event.query.filter_by(type="etape_statut").count() == 0
 
 
 def test_too_long_note_and_implausible_date_are_refused_with_values_kept(client, site):
     note = "x" * 2001
-    r = client.post(f"/sites/{site.token}/parcours/etapes/{STEP}",
-                    data={"statut": "en_cours", "date": "1850-01-01", "note": note})
+    r = client.post(
+        f"/sites/{site.token}/parcours/etapes/{STEP}",
+        data={"statut": "en_cours", "date": "1850-01-01", "note": note},
+    )
     assert r.status_code == 400
     html = r.get_data(as_text=True)
     assert "La note ne doit pas dépasser 2000 caractères (actuellement 2001)." in html
@@ -226,6 +261,7 @@ def test_site_without_commune_links_to_official_directory(client, app):
 
 # --- CSRF -------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def csrf_app(app, database_url):
     """The same database, with CSRF checked as in production. No app context of its own is kept
@@ -240,12 +276,17 @@ def token_in(html: str) -> str:
 def test_tracking_forms_need_a_csrf_token(csrf_app):
     site = make_site()
     client = csrf_app.test_client()
-    for url in (f"/sites/{site.token}/parcours/etapes/{STEP}/statut", f"/sites/{site.token}/parcours/etapes/{STEP}"):
+    for url in (
+        f"/sites/{site.token}/parcours/etapes/{STEP}/statut",
+        f"/sites/{site.token}/parcours/etapes/{STEP}",
+    ):
         r = client.post(url, data={"statut": "fait"})
         assert r.status_code == 400 and "Le formulaire a expiré" in r.get_data(as_text=True)
     assert entry(site) is None
     token = token_in(client.get(f"/sites/{site.token}/parcours/etapes/{STEP}").get_data(as_text=True))
-    r = client.post(f"/sites/{site.token}/parcours/etapes/{STEP}", data={"statut": "fait", "csrf_token": token})
+    r = client.post(
+        f"/sites/{site.token}/parcours/etapes/{STEP}", data={"statut": "fait", "csrf_token": token}
+    )
     assert r.status_code == 303 and entry(site).status == "fait"
 
 
@@ -268,6 +309,7 @@ def test_cached_page_carries_each_session_its_own_csrf_token(csrf_app):
 
 
 # --- page cache ---------------------------------------------------------------------------------------
+
 
 def test_page_is_cached_per_site_version(app, client, site):
     page_of(client, site)

@@ -35,8 +35,15 @@ def test_views_are_written_in_batches_with_their_details(app, buffered):
     assert buffer.flush() == 2
     written = views()
     assert len(written) == 2 and written[0].created_at <= written[1].created_at
-    assert all(e.site_id == site.id and e.commune_code == "62528" and e.epci_code == "246200364"
-               and e.data["nb_etapes"] > 0 and e.data["financements"] and e.is_demo is False for e in written)
+    assert all(
+        e.site_id == site.id
+        and e.commune_code == "62528"
+        and e.epci_code == "246200364"
+        and e.data["nb_etapes"] > 0
+        and e.data["financements"]
+        and e.is_demo is False
+        for e in written
+    )
     # The third waiting view fills the batch: written by that request, without a flush.
     for _ in range(3):
         client.get(f"/sites/{site.token}/parcours")
@@ -72,4 +79,3 @@ def test_a_failed_write_is_logged_and_never_breaks_a_view(app, database_url, cap
     assert "view events could not be written" in caplog.text
     assert buffered.test_client().get(f"/sites/{site.token}/parcours").status_code == 200
     assert buffer.flush() == 1 and len(views()) == 1
-

@@ -15,7 +15,9 @@ def tab_to(page, predicate_js: str, limit: int = 80) -> None:
     """Press Tab until the focused element matches ``predicate_js`` (an expression on ``el``)."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!el && ({predicate_js}); }})()"):
+        if page.evaluate(
+            f"(() => {{ const el = document.activeElement; return !!el && ({predicate_js}); }})()"
+        ):
             return
     raise AssertionError(f"focus never reached: {predicate_js}")
 

@@ -74,8 +74,14 @@ def test_shipped_content_is_valid():
         # 1. YAML syntax
         (lambda s: s.replace("titre: Le site", "titre: [Le site"), 4, None, "YAML invalide"),
         # 2. duplicate key
-        (lambda s: s.replace("        libelle: Surface ?\n", "        libelle: Surface ?\n        libelle: Aire\n"),
-         13, None, "clé « libelle » en double"),
+        (
+            lambda s: s.replace(
+                "        libelle: Surface ?\n", "        libelle: Surface ?\n        libelle: Aire\n"
+            ),
+            13,
+            None,
+            "clé « libelle » en double",
+        ),
         # 3. missing label
         (lambda s: s.replace("        libelle: Ancienne ICPE ?\n", ""), 5, "icpe", "sans « libelle »"),
         # 4. unknown type
@@ -85,54 +91,139 @@ def test_shipped_content_is_valid():
         # 6. duplicate group id
         (lambda s: s.replace("- id: projet", "- id: site"), 15, "site", "identifiant de groupe en double"),
         # 7. duplicate choice value
-        (lambda s: s.replace("{valeur: renaturation, libelle: Renaturation}", "{valeur: habitat, libelle: Autre}"),
-         23, "usage", "valeur de choix « habitat » en double"),
+        (
+            lambda s: s.replace(
+                "{valeur: renaturation, libelle: Renaturation}", "{valeur: habitat, libelle: Autre}"
+            ),
+            23,
+            "usage",
+            "valeur de choix « habitat » en double",
+        ),
         # 8. unknown question in a condition
-        (lambda s: s.replace("question: icpe", "question: icpee"), 25, "usage", "question inconnu(e) « icpee »"),
+        (
+            lambda s: s.replace("question: icpe", "question: icpee"),
+            25,
+            "usage",
+            "question inconnu(e) « icpee »",
+        ),
         # 9. unknown value in a condition
-        (lambda s: s.replace("est: [oui, inconnu]", "est: [peut-être]"), 25, "usage",
-         "valeur(s) inconnue(s) pour « icpe »"),
+        (
+            lambda s: s.replace("est: [oui, inconnu]", "est: [peut-être]"),
+            25,
+            "usage",
+            "valeur(s) inconnue(s) pour « icpe »",
+        ),
         # 10. condition reading a later question
-        (lambda s: s.replace("        sert_a: [statistiques]",
-                             "        sert_a: [statistiques]\n        si: {question: usage, est: habitat}"),
-         15, "surface", "posée plus loin dans le questionnaire"),
+        (
+            lambda s: s.replace(
+                "        sert_a: [statistiques]",
+                "        sert_a: [statistiques]\n        si: {question: usage, est: habitat}",
+            ),
+            15,
+            "surface",
+            "posée plus loin dans le questionnaire",
+        ),
         # 10b. condition reading a question placed below on the same page
-        (lambda s: s.replace("        sert_a: [étape cessation-icpe]",
-                             "        sert_a: [étape cessation-icpe]\n        si: {question: surface, au moins: 3}"),
-         9, "icpe", "plus bas sur la même page"),
+        (
+            lambda s: s.replace(
+                "        sert_a: [étape cessation-icpe]",
+                "        sert_a: [étape cessation-icpe]\n        si: {question: surface, au moins: 3}",
+            ),
+            9,
+            "icpe",
+            "plus bas sur la même page",
+        ),
         # 11. cycle (a question that depends on itself)
-        (lambda s: s.replace("question: icpe", "question: usage").replace("est: [oui, inconnu]", "est: habitat"),
-         25, "usage", "cycle dans les conditions : usage → usage"),
+        (
+            lambda s: s.replace("question: icpe", "question: usage").replace(
+                "est: [oui, inconnu]", "est: habitat"
+            ),
+            25,
+            "usage",
+            "cycle dans les conditions : usage → usage",
+        ),
         # 12. unreachable question (contradictory condition)
-        (lambda s: s.replace("          question: icpe\n          est: [oui, inconnu]",
-                             "          toutes ces conditions:\n            - {question: icpe, est: oui}\n"
-                             "            - {question: icpe, est: non}"),
-         25, "usage", "question jamais posée"),
+        (
+            lambda s: s.replace(
+                "          question: icpe\n          est: [oui, inconnu]",
+                "          toutes ces conditions:\n            - {question: icpe, est: oui}\n"
+                "            - {question: icpe, est: non}",
+            ),
+            25,
+            "usage",
+            "question jamais posée",
+        ),
         # 13. incoherent bounds
-        (lambda s: s.replace("{min: 0, max: 1000}", "{min: 5000, max: 1000}"), 13, "surface", "bornes incohérentes"),
+        (
+            lambda s: s.replace("{min: 0, max: 1000}", "{min: 5000, max: 1000}"),
+            13,
+            "surface",
+            "bornes incohérentes",
+        ),
         # 14. no purpose
         (lambda s: s.replace("        sert_a: [statistiques]\n", ""), 9, "surface", "« sert_a » manquant"),
         # 15. typo in a key
-        (lambda s: s.replace("libelle: Usage ?", "libelle: Usage ?\n        indication: x"), 18, "usage",
-         "clé(s) inconnue(s) : indication"),
+        (
+            lambda s: s.replace("libelle: Usage ?", "libelle: Usage ?\n        indication: x"),
+            18,
+            "usage",
+            "clé(s) inconnue(s) : indication",
+        ),
         # 16. invalid id
-        (lambda s: s.replace("- id: surface", "- id: Surface-Totale"), 9, "Surface-Totale", "identifiant invalide"),
+        (
+            lambda s: s.replace("- id: surface", "- id: Surface-Totale"),
+            9,
+            "Surface-Totale",
+            "identifiant invalide",
+        ),
         # 17. single choice without choices
-        (lambda s: s.replace("          - {valeur: habitat, libelle: Logements}\n"
-                             "          - {valeur: renaturation, libelle: Renaturation}\n", "").replace(
-                             "        choix:\n", "        choix: []\n"), 18, "usage",
-         "liste « choix » non vide"),
+        (
+            lambda s: s.replace(
+                "          - {valeur: habitat, libelle: Logements}\n"
+                "          - {valeur: renaturation, libelle: Renaturation}\n",
+                "",
+            ).replace("        choix:\n", "        choix: []\n"),
+            18,
+            "usage",
+            "liste « choix » non vide",
+        ),
         # 18. contains on a single-choice question
         (lambda s: s.replace("est: [oui, inconnu]", "contient: oui"), 25, "usage", "« contient » s'applique"),
         # 19. numeric operator on a choice question
         (lambda s: s.replace("est: [oui, inconnu]", "au moins: 3"), 25, "usage", "s'applique à un nombre"),
         # 20. unknown territory fact
-        (lambda s: s.replace("question: icpe\n          est: [oui, inconnu]", "territoire: canton\n          est: x"),
-         25, "usage", "fait de territoire inconnu(e) « canton »"),
+        (
+            lambda s: s.replace(
+                "question: icpe\n          est: [oui, inconnu]", "territoire: canton\n          est: x"
+            ),
+            25,
+            "usage",
+            "fait de territoire inconnu(e) « canton »",
+        ),
     ],
-    ids=["yaml", "cle-double", "libelle", "type", "id-question-double", "id-groupe-double", "choix-double",
-         "question-inconnue", "valeur-inconnue", "ordre", "ordre-page", "cycle", "inatteignable", "bornes", "sert_a",
-         "cle-inconnue", "id-invalide", "choix-vide", "contient", "operateur-nombre", "territoire-inconnu"],
+    ids=[
+        "yaml",
+        "cle-double",
+        "libelle",
+        "type",
+        "id-question-double",
+        "id-groupe-double",
+        "choix-double",
+        "question-inconnue",
+        "valeur-inconnue",
+        "ordre",
+        "ordre-page",
+        "cycle",
+        "inatteignable",
+        "bornes",
+        "sert_a",
+        "cle-inconnue",
+        "id-invalide",
+        "choix-vide",
+        "contient",
+        "operateur-nombre",
+        "territoire-inconnu",
+    ],
 )
 def test_broken_content_is_rejected_precisely(tmp_path, mutate, line, ident, message):
     errors = only_error(tmp_path, mutate(BASE))
@@ -157,13 +248,17 @@ def test_duplicate_id_across_files_names_both_places(tmp_path):
             sert_a: [x]
     """
     errors = only_error(tmp_path, BASE, **{"02_autre": second})
-    assert any(e.file == "questionnaires/02-autre.yaml" and e.id == "icpe" and "01-test.yaml, ligne 5" in e.message
-               for e in errors), [str(e) for e in errors]
+    assert any(
+        e.file == "questionnaires/02-autre.yaml" and e.id == "icpe" and "01-test.yaml, ligne 5" in e.message
+        for e in errors
+    ), [str(e) for e in errors]
 
 
 def test_group_condition_cannot_read_its_own_questions(tmp_path):
-    text = BASE.replace("  - id: projet\n    titre: Le projet\n",
-                        "  - id: projet\n    titre: Le projet\n    si: {question: usage, est: habitat}\n")
+    text = BASE.replace(
+        "  - id: projet\n    titre: Le projet\n",
+        "  - id: projet\n    titre: Le projet\n    si: {question: usage, est: habitat}\n",
+    )
     errors = only_error(tmp_path, text)
     assert any("cycle" in e.message and e.id == "projet" for e in errors), [str(e) for e in errors]
 
@@ -178,11 +273,15 @@ def test_failed_scenario_is_reported(tmp_path):
     (root / "questionnaires" / "scenarios").mkdir()
     (root / "questionnaires" / "scenarios" / "s.yaml").write_text(
         "- nom: ICPE non\n  reponses: {icpe: non}\n  visibles: [usage]\n"
-        "- nom: Faute de frappe\n  reponses: {icpee: non}\n", encoding="utf-8")
+        "- nom: Faute de frappe\n  reponses: {icpee: non}\n",
+        encoding="utf-8",
+    )
     errors = check_content(root)
     messages = [str(e) for e in errors]
-    assert "questionnaires/scenarios/s.yaml, ligne 1, « ICPE non » : la question « usage » devrait être posée" \
+    assert (
+        "questionnaires/scenarios/s.yaml, ligne 1, « ICPE non » : la question « usage » devrait être posée"
         in messages
+    )
     assert any("question(s) inconnue(s) : icpee" in m and "ligne 4" in m for m in messages)
 
 
@@ -205,7 +304,9 @@ def test_app_refuses_to_start_on_broken_content(tmp_path, database_url):
     root = tmp_path / "contenu"
     shutil.copytree(ROOT / "questionnaires", root / "questionnaires")
     path = root / "questionnaires" / "03-projet.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("question: usage", "question: usag"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("question: usage", "question: usag"), encoding="utf-8"
+    )
     with pytest.raises(RuntimeError) as info:
         make_app(database_url, CONTENT_ROOT=str(root))
     assert "questionnaires/03-projet.yaml, ligne" in str(info.value)

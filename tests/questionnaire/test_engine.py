@@ -22,17 +22,42 @@ ROOT = Path(__file__).resolve().parents[2]
 CNIG = ROOT / "data" / "cnig" / "schema-friches-v1.0.6.json"
 
 CONTRACT = {
-    "proprietaire": ["commune", "epci", "departement_region", "etat", "etablissement_public", "sncf",
-                     "bailleur_social", "prive", "copropriete_indivision", "inconnu"],
+    "proprietaire": [
+        "commune",
+        "epci",
+        "departement_region",
+        "etat",
+        "etablissement_public",
+        "sncf",
+        "bailleur_social",
+        "prive",
+        "copropriete_indivision",
+        "inconnu",
+    ],
     "icpe": ["oui", "non", "inconnu"],
-    "porteur": ["commune", "epci", "departement_region", "etat", "epf", "bailleur_social", "epl", "prive",
-                "association"],
+    "porteur": [
+        "commune",
+        "epci",
+        "departement_region",
+        "etat",
+        "epf",
+        "bailleur_social",
+        "epl",
+        "prive",
+        "association",
+    ],
     "avancement": ["idee", "etudes", "programme_defini", "operationnel"],
     "proprietaire_joignable": ["oui", "non", "inconnu"],
     "risque_immediat": ["oui", "non", "inconnu"],
     "enjeux_biodiversite": ["oui", "non", "inconnu"],
-    "programme_anct": ["action_coeur_de_ville", "petites_villes_de_demain", "villages_avenir", "ort", "aucun",
-                       "inconnu"],
+    "programme_anct": [
+        "action_coeur_de_ville",
+        "petites_villes_de_demain",
+        "villages_avenir",
+        "ort",
+        "aucun",
+        "inconnu",
+    ],
 }
 
 
@@ -50,9 +75,19 @@ def test_contract_question_ids_and_values_are_exact(questionnaire):
         assert sorted(q.choice_labels) == sorted(values), qid
     usage = questionnaire.questions["usage"]
     assert set(usage.choice_labels) == {
-        "habitat", "bureau", "commerce", "industrie", "autres activités économiques", "équipement public",
-        "aménagement d'espace public", "renaturation", "panneaux photovoltaïques", "énergie, hors photovoltaïque",
-        "mixte", "inconnu"}
+        "habitat",
+        "bureau",
+        "commerce",
+        "industrie",
+        "autres activités économiques",
+        "équipement public",
+        "aménagement d'espace public",
+        "renaturation",
+        "panneaux photovoltaïques",
+        "énergie, hors photovoltaïque",
+        "mixte",
+        "inconnu",
+    }
 
 
 def test_cnig_fields_use_cnig_values_verbatim(questionnaire):
@@ -64,7 +99,13 @@ def test_cnig_fields_use_cnig_values_verbatim(questionnaire):
             assert set(q.choice_labels) <= set(enums[q.id]), q.id
             checked += 1
     assert checked >= 10
-    for qid in ("unite_fonciere_surface", "bati_surface", "bati_nombre", "local_ancien_annee", "activite_fin_annee"):
+    for qid in (
+        "unite_fonciere_surface",
+        "bati_surface",
+        "bati_nombre",
+        "local_ancien_annee",
+        "activite_fin_annee",
+    ):
         assert qid in enums, qid
 
 

@@ -91,8 +91,18 @@ def test_whole_questionnaire_anonymously(client):
         url = response.location
         if url.endswith("/synthese"):
             break
-    assert seen == ["localisation", "histoire", "pollution", "batiments", "occupation", "proprietaire", "urbanisme",
-                    "contexte", "projet", "marche"]
+    assert seen == [
+        "localisation",
+        "histoire",
+        "pollution",
+        "batiments",
+        "occupation",
+        "proprietaire",
+        "urbanisme",
+        "contexte",
+        "projet",
+        "marche",
+    ]
     s = site(token)
     assert s.completed_at is not None and s.nom == "Ancienne filature"
     stored = s.answer_map()
@@ -105,11 +115,15 @@ def test_whole_questionnaire_anonymously(client):
     assert label.question_label == "Qui est propriétaire du site ?"
     assert label.value_label == "Une entreprise ou un particulier"
     assert [e.type for e in Event.query.filter_by(site_id=s.id).order_by(Event.id)] == [
-        "site_cree", "questionnaire_termine"]
+        "site_cree",
+        "questionnaire_termine",
+    ]
     summary = client.get(f"/sites/{token}/synthese").get_data(as_text=True)
     assert "Une entreprise ou un particulier" in summary and "32\u202f000 m²" in summary
     # Finishing again (after an edit) does not record a second completion.
-    client.post(f"/sites/{token}/questionnaire/marche", data={"marche_vacance": "forte", "marche_demande": "oui"})
+    client.post(
+        f"/sites/{token}/questionnaire/marche", data={"marche_vacance": "forte", "marche_demande": "oui"}
+    )
     assert Event.query.filter_by(site_id=s.id, type="questionnaire_termine").count() == 1
 
 
@@ -124,8 +138,12 @@ def test_start_creates_a_site_and_goes_to_location(client):
 
 def test_unknown_token_is_404_everywhere(client):
     new_site(client)
-    for url in ("/sites/pas-le-bon-jeton", "/sites/pas-le-bon-jeton/questionnaire",
-                "/sites/pas-le-bon-jeton/questionnaire/histoire", "/sites/pas-le-bon-jeton/synthese"):
+    for url in (
+        "/sites/pas-le-bon-jeton",
+        "/sites/pas-le-bon-jeton/questionnaire",
+        "/sites/pas-le-bon-jeton/questionnaire/histoire",
+        "/sites/pas-le-bon-jeton/synthese",
+    ):
         assert client.get(url).status_code == 404, url
     assert client.post("/sites/pas-le-bon-jeton/questionnaire/histoire", data={}).status_code == 404
 
@@ -141,8 +159,9 @@ def test_dashboard_shows_the_private_link(client):
 def test_validation_errors_summary_inline_and_values_kept(client):
     token = new_site(client)
     url = f"/sites/{token}/questionnaire/histoire"
-    response = client.post(url, data={"site_type": "friche industrielle", "activite_fin_annee": "vers 1990",
-                                      "bati_nombre": "2"})
+    response = client.post(
+        url, data={"site_type": "friche industrielle", "activite_fin_annee": "vers 1990", "bati_nombre": "2"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert title(html).startswith("Erreur : ")
@@ -174,8 +193,10 @@ def test_resume_where_the_user_stopped(client):
 
 def test_previous_saves_and_goes_back(client):
     token = new_site(client)
-    response = client.post(f"/sites/{token}/questionnaire/histoire",
-                           data={"action": "precedent", "activite_libelle": "tannerie", "bati_nombre": "x"})
+    response = client.post(
+        f"/sites/{token}/questionnaire/histoire",
+        data={"action": "precedent", "activite_libelle": "tannerie", "bati_nombre": "x"},
+    )
     assert response.status_code == 302 and response.location.endswith("/questionnaire/localisation")
     assert site(token).answer_map() == {"activite_libelle": "tannerie"}
     response = client.post(f"/sites/{token}/questionnaire/localisation", data={"action": "precedent"})
@@ -218,8 +239,10 @@ def test_summary_edit_and_hidden_answers(client):
     # The user now says there is no building: building answers are kept but ignored.
     page = client.get(f"/sites/{token}/questionnaire/histoire?retour=synthese").get_data(as_text=True)
     assert 'name="retour" value="synthese"' in page
-    response = client.post(f"/sites/{token}/questionnaire/histoire",
-                           data={"retour": "synthese", "site_type": "friche industrielle", "bati_nombre": "0"})
+    response = client.post(
+        f"/sites/{token}/questionnaire/histoire",
+        data={"retour": "synthese", "site_type": "friche industrielle", "bati_nombre": "0"},
+    )
     assert response.location.endswith("/synthese")
     html = client.get(response.location).get_data(as_text=True)
     assert "Réponses conservées mais non prises en compte" in html
@@ -231,8 +254,15 @@ def test_summary_edit_and_hidden_answers(client):
 def test_answer_to_a_removed_question_stays_readable(client):
     token = new_site(client)
     s = site(token)
-    db.session.add(Answer(site=s, question_id="ancienne_question", value="x1",
-                          question_label="Le site est-il desservi par le tramway ?", value_label="Oui, à 200 m"))
+    db.session.add(
+        Answer(
+            site=s,
+            question_id="ancienne_question",
+            value="x1",
+            question_label="Le site est-il desservi par le tramway ?",
+            value_label="Oui, à 200 m",
+        )
+    )
     db.session.commit()
     html = client.get(f"/sites/{token}/synthese").get_data(as_text=True)
     assert "Réponses à des questions qui n&#39;existent plus" in html or "qui n'existent plus" in html
@@ -242,8 +272,15 @@ def test_answer_to_a_removed_question_stays_readable(client):
 def test_prefilled_answer_is_flagged_and_editable(client):
     token = new_site(client)
     s = site(token)
-    db.session.add(Answer(site=s, question_id="urba_doc_type", value="PLU", value_label="PLU",
-                          source="Géoportail de l'urbanisme"))
+    db.session.add(
+        Answer(
+            site=s,
+            question_id="urba_doc_type",
+            value="PLU",
+            value_label="PLU",
+            source="Géoportail de l'urbanisme",
+        )
+    )
     db.session.commit()
     url = f"/sites/{token}/questionnaire/urbanisme"
     html = client.get(url).get_data(as_text=True)
@@ -252,7 +289,9 @@ def test_prefilled_answer_is_flagged_and_editable(client):
     summary = client.get(f"/sites/{token}/synthese").get_data(as_text=True)
     assert "pré-rempli depuis" in summary
     client.post(url, data={"urba_doc_type": "PLU", "urba_zone_type": "U"})
-    assert Answer.query.filter_by(site_id=s.id, question_id="urba_doc_type").one().source is not None  # confirmed
+    assert (
+        Answer.query.filter_by(site_id=s.id, question_id="urba_doc_type").one().source is not None
+    )  # confirmed
     client.post(url, data={"urba_doc_type": "PLUI", "urba_zone_type": "U"})
     answer = Answer.query.filter_by(site_id=s.id, question_id="urba_doc_type").one()
     db.session.refresh(answer)
@@ -262,7 +301,9 @@ def test_prefilled_answer_is_flagged_and_editable(client):
 def test_pages_work_without_javascript(client):
     token = new_site(client)
     html = client.get(f"/sites/{token}/questionnaire/pollution").get_data(as_text=True)
-    assert "<details" in html and "Pourquoi cette question ?" in html and "Comment trouver la réponse ?" in html
+    assert (
+        "<details" in html and "Pourquoi cette question ?" in html and "Comment trouver la réponse ?" in html
+    )
     assert 'method="post"' in html
     assert "<script>" not in html  # CSP: no inline script
     assert 'class="fr-stepper"' in html

@@ -28,48 +28,137 @@ def at(text: str) -> datetime:
 
 
 SITES = {
-    "A": dict(commune="11111", epci="200000001", dep="11", reg="76", created="2026-06-01 10:00",
-              completed="2026-06-01 10:30", surface=20000, answers={"usage": "habitat"}),
-    "B": dict(commune="11112", epci="200000001", dep="11", reg="76", created="2026-06-02 09:00",
-              completed="2026-06-02 10:00", surface=None, answers={"usage": "habitat", "unite_fonciere_surface": 5000}),
-    "C": dict(commune="22222", epci=None, dep="22", reg="53", created="2026-05-20 08:00",
-              completed="2026-05-21 08:00", surface=None,
-              answers={"usage": "renaturation", "unite_fonciere_surface": "je ne sais pas"}),
-    "D": dict(commune="33333", epci="200000003", dep="33", reg="75", created="2026-06-08 12:00",
-              completed=None, surface=10000, answers={}),
-    "E": dict(commune="44444", epci="200000004", dep="44", reg="52", created="2026-05-04 00:00",
-              completed="2026-05-04 00:20", surface=None,
-              answers={"usage": "je ne sais pas", "unite_fonciere_surface": 30000}),
-    "F": dict(commune=None, epci=None, dep=None, reg=None, created="2026-06-01 11:00",
-              completed=None, surface=None, answers={}),
-    "G": dict(commune="55555", epci="200000005", dep="55", reg="44", created="2026-03-10 09:00",
-              completed="2026-03-10 09:40", surface=40000, answers={}),
+    "A": dict(
+        commune="11111",
+        epci="200000001",
+        dep="11",
+        reg="76",
+        created="2026-06-01 10:00",
+        completed="2026-06-01 10:30",
+        surface=20000,
+        answers={"usage": "habitat"},
+    ),
+    "B": dict(
+        commune="11112",
+        epci="200000001",
+        dep="11",
+        reg="76",
+        created="2026-06-02 09:00",
+        completed="2026-06-02 10:00",
+        surface=None,
+        answers={"usage": "habitat", "unite_fonciere_surface": 5000},
+    ),
+    "C": dict(
+        commune="22222",
+        epci=None,
+        dep="22",
+        reg="53",
+        created="2026-05-20 08:00",
+        completed="2026-05-21 08:00",
+        surface=None,
+        answers={"usage": "renaturation", "unite_fonciere_surface": "je ne sais pas"},
+    ),
+    "D": dict(
+        commune="33333",
+        epci="200000003",
+        dep="33",
+        reg="75",
+        created="2026-06-08 12:00",
+        completed=None,
+        surface=10000,
+        answers={},
+    ),
+    "E": dict(
+        commune="44444",
+        epci="200000004",
+        dep="44",
+        reg="52",
+        created="2026-05-04 00:00",
+        completed="2026-05-04 00:20",
+        surface=None,
+        answers={"usage": "je ne sais pas", "unite_fonciere_surface": 30000},
+    ),
+    "F": dict(
+        commune=None,
+        epci=None,
+        dep=None,
+        reg=None,
+        created="2026-06-01 11:00",
+        completed=None,
+        surface=None,
+        answers={},
+    ),
+    "G": dict(
+        commune="55555",
+        epci="200000005",
+        dep="55",
+        reg="44",
+        created="2026-03-10 09:00",
+        completed="2026-03-10 09:40",
+        surface=40000,
+        answers={},
+    ),
 }
 
 EVENTS = [
     ("A", "site_cree", "2026-06-01 10:00", None),
     ("A", "questionnaire_termine", "2026-06-01 10:30", {"questions": 12}),
     ("A", "parcours_consulte", "2026-06-10 09:00", {"financements": ["f1", "f2"], "nb_etapes": 10}),
-    ("A", "etape_statut", "2026-06-10 09:05", {"etape": "inventaire-site", "phase": "foncier", "statut": "fait"}),
+    (
+        "A",
+        "etape_statut",
+        "2026-06-10 09:05",
+        {"etape": "inventaire-site", "phase": "foncier", "statut": "fait"},
+    ),
     ("A", "avis", "2026-06-10 09:06", {"type": "etape", "id": "inventaire-site", "utile": True}),
     ("B", "site_cree", "2026-06-02 09:00", None),
     ("B", "parcours_consulte", "2026-06-09 09:00", {"financements": ["f2", "f3"], "nb_etapes": 8}),
-    ("B", "etape_statut", "2026-06-09 09:05", {"etape": "pollution-diagnostic", "phase": "diagnostiquer", "statut": "fait"}),
+    (
+        "B",
+        "etape_statut",
+        "2026-06-09 09:05",
+        {"etape": "pollution-diagnostic", "phase": "diagnostiquer", "statut": "fait"},
+    ),
     ("B", "avis", "2026-06-09 09:06", {"type": "etape", "id": "pollution-diagnostic", "utile": True}),
     ("B", "avis", "2026-06-09 09:07", {"type": "etape", "id": "pollution-diagnostic", "utile": False}),
     ("B", "avis", "2026-06-09 09:08", {"type": "ressource", "id": "cartofriches", "utile": True}),
     ("C", "site_cree", "2026-05-20 08:00", None),
-    ("C", "etape_statut", "2026-05-20 08:30", {"etape": "travaux-amenagement", "phase": "realiser", "statut": "fait"}),
+    (
+        "C",
+        "etape_statut",
+        "2026-05-20 08:30",
+        {"etape": "travaux-amenagement", "phase": "realiser", "statut": "fait"},
+    ),
     ("C", "export", "2026-06-03 14:00", None),
     ("D", "site_cree", "2026-06-08 12:00", None),
-    ("D", "etape_statut", "2026-06-12 12:00", {"etape": "inventaire-site", "phase": "foncier", "statut": "fait"}),
+    (
+        "D",
+        "etape_statut",
+        "2026-06-12 12:00",
+        {"etape": "inventaire-site", "phase": "foncier", "statut": "fait"},
+    ),
     ("E", "site_cree", "2026-05-04 00:00", None),
-    ("E", "etape_statut", "2026-06-05 10:00", {"etape": "inventaire-site", "phase": "foncier", "statut": "en_cours"}),
+    (
+        "E",
+        "etape_statut",
+        "2026-06-05 10:00",
+        {"etape": "inventaire-site", "phase": "foncier", "statut": "en_cours"},
+    ),
     ("E", "avis", "2026-06-05 10:01", {"type": "etape", "id": "inventaire-site", "utile": False}),
     ("F", "site_cree", "2026-06-01 11:00", None),
-    ("F", "etape_statut", "2026-06-08 11:00", {"etape": "inventaire-site", "phase": "foncier", "statut": "fait"}),
+    (
+        "F",
+        "etape_statut",
+        "2026-06-08 11:00",
+        {"etape": "inventaire-site", "phase": "foncier", "statut": "fait"},
+    ),
     ("G", "site_cree", "2026-03-10 09:00", None),
-    ("G", "etape_statut", "2026-03-18 09:00", {"etape": "inventaire-site", "phase": "foncier", "statut": "fait"}),
+    (
+        "G",
+        "etape_statut",
+        "2026-03-18 09:00",
+        {"etape": "inventaire-site", "phase": "foncier", "statut": "fait"},
+    ),
     (None, "parcours_api", "2026-04-15 12:00", {"financements": 4}),
     (None, "parcours_api", "2026-03-15 12:00", {"financements": 2}),
 ]
@@ -92,9 +181,15 @@ def seed(demo: set[str] = frozenset()) -> dict[str, Site]:
     sites = {}
     for name, s in SITES.items():
         site = Site(
-            nom=f"Site {name}", commune_code=s["commune"], epci_code=s["epci"], departement_code=s["dep"],
-            region_code=s["reg"], created_at=at(s["created"]), completed_at=at(s["completed"]) if s["completed"] else None,
-            surface_m2=s["surface"], is_demo=name in demo,
+            nom=f"Site {name}",
+            commune_code=s["commune"],
+            epci_code=s["epci"],
+            departement_code=s["dep"],
+            region_code=s["reg"],
+            created_at=at(s["created"]),
+            completed_at=at(s["completed"]) if s["completed"] else None,
+            surface_m2=s["surface"],
+            is_demo=name in demo,
         )
         db.session.add(site)
         db.session.flush()
@@ -108,11 +203,18 @@ def seed(demo: set[str] = frozenset()) -> dict[str, Site]:
     db.session.add(StepProgress(site_id=sites["A"].id, step_id="inventaire-site", status="fait", note=NOTE))
     for name, kind, when, data in EVENTS:
         site = sites.get(name)
-        db.session.add(Event(
-            type=kind, site_id=site.id if site else None, created_at=at(when), data=data,
-            commune_code=site.commune_code if site else None, epci_code=site.epci_code if site else None,
-            departement_code=site.departement_code if site else None, region_code=site.region_code if site else None,
-            is_demo=bool(site and site.is_demo),
-        ))
+        db.session.add(
+            Event(
+                type=kind,
+                site_id=site.id if site else None,
+                created_at=at(when),
+                data=data,
+                commune_code=site.commune_code if site else None,
+                epci_code=site.epci_code if site else None,
+                departement_code=site.departement_code if site else None,
+                region_code=site.region_code if site else None,
+                is_demo=bool(site and site.is_demo),
+            )
+        )
     db.session.commit()
     return sites

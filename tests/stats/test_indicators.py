@@ -87,11 +87,20 @@ def test_north_star_edge_cases(facts):
 
 def test_north_star_api_series(facts):
     assert ind.north_star_series(facts, TODAY, "month", 3) == [
-        (date(2026, 4, 1), 1), (date(2026, 5, 1), 1), (date(2026, 6, 1), 2)]
+        (date(2026, 4, 1), 1),
+        (date(2026, 5, 1), 1),
+        (date(2026, 6, 1), 2),
+    ]
     # Week of June 1 (value on Sunday June 7): G and C; then A/B's EPCI and C.
     assert ind.north_star_series(facts, TODAY, "week", 3) == [
-        (date(2026, 6, 1), 2), (date(2026, 6, 8), 2), (date(2026, 6, 15), 2)]
-    assert ind.north_star_series(facts, date(2026, 6, 8), "day", 2) == [(date(2026, 6, 7), 2), (date(2026, 6, 8), 1)]
+        (date(2026, 6, 1), 2),
+        (date(2026, 6, 8), 2),
+        (date(2026, 6, 15), 2),
+    ]
+    assert ind.north_star_series(facts, date(2026, 6, 8), "day", 2) == [
+        (date(2026, 6, 7), 2),
+        (date(2026, 6, 8), 1),
+    ]
     assert ind.north_star_series(facts, TODAY, "year", 2) == [(date(2025, 1, 1), 0), (date(2026, 1, 1), 2)]
 
 
@@ -138,8 +147,16 @@ def test_report_values(report):
 def test_areas(report):
     assert report.areas["region"]["76"] == {"sites_actifs": 2, "sites_crees": 2, "territoires_engages": 1}
     assert report.areas["region"]["53"] == {"sites_actifs": 1, "sites_crees": 1, "territoires_engages": 1}
-    assert report.areas["departement"]["33"] == {"sites_actifs": 1, "sites_crees": 1, "territoires_engages": 0}
-    assert report.areas["departement"]["inconnu"] == {"sites_actifs": 1, "sites_crees": 1, "territoires_engages": 0}
+    assert report.areas["departement"]["33"] == {
+        "sites_actifs": 1,
+        "sites_crees": 1,
+        "territoires_engages": 0,
+    }
+    assert report.areas["departement"]["inconnu"] == {
+        "sites_actifs": 1,
+        "sites_crees": 1,
+        "territoires_engages": 0,
+    }
     assert "55" not in report.areas["departement"]  # G: neither active nor created in the period
 
 
@@ -181,7 +198,9 @@ def test_sweep_matches_the_definition_on_random_data():
     for site_id in range(60):
         epci = rng.choice([None, "e1", "e2", "e3", "e4"])
         commune = rng.choice([None, "c1", "c2", "c3"])
-        facts.sites[site_id] = ind.SiteRow(site_id, datetime(2025, 1, 1), None, commune, epci, None, None, None)
+        facts.sites[site_id] = ind.SiteRow(
+            site_id, datetime(2025, 1, 1), None, commune, epci, None, None, None
+        )
         active = sorted({start + timedelta(days=rng.randrange(365)) for _ in range(rng.randint(1, 8))})
         facts.active_days[site_id] = active
         done = sorted(d for d in active if rng.random() < 0.3)

@@ -27,8 +27,14 @@ def test_empty_database_shows_zeros(client):
     response = client.get("/stats")
     assert response.status_code == 200
     figures = figures_on_page(response.get_data(as_text=True))
-    for ident in ("territoires_engages", "sites_crees", "parcours_calcules", "sites_actifs_mois",
-                  "territoires_actifs_mois", "financements_identifies"):
+    for ident in (
+        "territoires_engages",
+        "sites_crees",
+        "parcours_calcules",
+        "sites_actifs_mois",
+        "territoires_actifs_mois",
+        "financements_identifies",
+    ):
         assert figures[ident] == "0", ident
     assert figures["sites_revenus"] == "—"  # a share of nothing is not computable
     assert figures["hectares_etudies"] == "0,0\u202fha"
@@ -85,7 +91,9 @@ def test_downloads_and_api_agree_with_the_page(client, seeded):
     for csv_row, json_row in zip(rows, body["valeurs"], strict=True):
         assert csv_row["indicateur"] == json_row["indicateur"]
         assert csv_row["valeur"] == ("" if json_row["valeur"] is None else str(json_row["valeur"]))
-    series = [(r["date"], r["valeur"]) for r in body["valeurs"] if r["indicateur"] == "sites_crees" and r["serie"]]
+    series = [
+        (r["date"], r["valeur"]) for r in body["valeurs"] if r["indicateur"] == "sites_crees" and r["serie"]
+    ]
     assert series == [("2026-04-01", 0), ("2026-05-01", "< 5"), ("2026-06-01", "< 5")]
     ns = [r["valeur"] for r in body["valeurs"] if r["indicateur"] == "territoires_engages" and r["serie"]]
     api = client.get("/api/stats?periodicity=month&since=3").get_json()
@@ -156,8 +164,11 @@ def test_api_contract_and_errors(client, seeded):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     body = response.get_json()
     assert set(body) == {"description", "stats"} and "Territoires engagés" in body["description"]
-    assert body["stats"] == [{"date": "2026-06-01", "value": None}, {"date": "2026-06-08", "value": None},
-                             {"date": "2026-06-15", "value": None}]
+    assert body["stats"] == [
+        {"date": "2026-06-01", "value": None},
+        {"date": "2026-06-08", "value": None},
+        {"date": "2026-06-15", "value": None},
+    ]
     assert len(client.get("/api/stats?periodicity=day&since=30").get_json()["stats"]) == 30
     year = client.get("/api/stats?periodicity=year&since=2").get_json()["stats"]
     assert year == [{"date": "2025-01-01", "value": 0}, {"date": "2026-01-01", "value": None}]
@@ -221,8 +232,17 @@ def test_navigation_links_to_stats(client):
 def test_events_of_a_seeded_db_only_carry_codes(seeded):
     # The event table itself holds no free text (guard for the dataset used above).
     for event in Event.query.all():
-        assert set((event.data or {}).keys()) <= {"financements", "nb_etapes", "etape", "phase", "statut",
-                                                  "type", "id", "utile", "questions"}
+        assert set((event.data or {}).keys()) <= {
+            "financements",
+            "nb_etapes",
+            "etape",
+            "phase",
+            "statut",
+            "type",
+            "id",
+            "utile",
+            "questions",
+        }
 
 
 def test_cache_serves_stale_values_while_refreshing_once():

@@ -12,7 +12,9 @@ from app.stats import demo
 
 
 def make_site() -> Site:
-    site = Site(nom="Mon site", commune_code="42218", epci_code="244200770", departement_code="42", region_code="84")
+    site = Site(
+        nom="Mon site", commune_code="42218", epci_code="244200770", departement_code="42", region_code="84"
+    )
     db.session.add(site)
     db.session.commit()
     return site
@@ -20,23 +22,39 @@ def make_site() -> Site:
 
 def test_vote_records_only_the_vote_and_redirects_to_the_anchor(client):
     site = make_site()
-    response = client.post(f"/sites/{site.token}/avis", data={
-        "item_type": "etape", "item_id": "inventaire-site", "utile": "oui",
-        "retour": f"/sites/{site.token}/parcours", "ancre": "avis-etape-inventaire-site",
-        "commentaire": "texte libre à ne jamais garder",
-    })
+    response = client.post(
+        f"/sites/{site.token}/avis",
+        data={
+            "item_type": "etape",
+            "item_id": "inventaire-site",
+            "utile": "oui",
+            "retour": f"/sites/{site.token}/parcours",
+            "ancre": "avis-etape-inventaire-site",
+            "commentaire": "texte libre à ne jamais garder",
+        },
+    )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(
-        f"/sites/{site.token}/parcours?avis=etape-inventaire-site#avis-etape-inventaire-site")
+        f"/sites/{site.token}/parcours?avis=etape-inventaire-site#avis-etape-inventaire-site"
+    )
     event = Event.query.filter_by(type="avis").one()
     assert event.data == {"type": "etape", "id": "inventaire-site", "utile": True}
     assert event.site_id == site.id and event.epci_code == "244200770"
-    response = client.post(f"/sites/{site.token}/avis", data={
-        "item_type": "ressource", "item_id": "cartofriches", "utile": "non", "retour": "https://exemple.org/x"})
+    response = client.post(
+        f"/sites/{site.token}/avis",
+        data={
+            "item_type": "ressource",
+            "item_id": "cartofriches",
+            "utile": "non",
+            "retour": "https://exemple.org/x",
+        },
+    )
     assert response.status_code == 303
     assert "exemple.org" not in response.headers["Location"]
-    assert response.headers["Location"].split("?")[0].endswith(f"/sites/{site.token}/parcours") or \
-        f"/sites/{site.token}" in response.headers["Location"]
+    assert (
+        response.headers["Location"].split("?")[0].endswith(f"/sites/{site.token}/parcours")
+        or f"/sites/{site.token}" in response.headers["Location"]
+    )
     assert Event.query.filter_by(type="avis").count() == 2
 
 
@@ -50,8 +68,12 @@ def test_vote_rejects_bad_input(client):
         {"item_type": "ressource", "item_id": "inventaire-site", "utile": "oui"},  # a step, not a resource
     ]:
         assert client.post(f"/sites/{site.token}/avis", data=data).status_code == 400, data
-    assert client.post("/sites/inconnu/avis", data={"item_type": "etape", "item_id": "inventaire-site",
-                                                    "utile": "oui"}).status_code == 404
+    assert (
+        client.post(
+            "/sites/inconnu/avis", data={"item_type": "etape", "item_id": "inventaire-site", "utile": "oui"}
+        ).status_code
+        == 404
+    )
     assert Event.query.filter_by(type="avis").count() == 0
 
 
@@ -60,7 +82,8 @@ def test_vote_partial_renders_a_no_js_form(app):
     with app.test_request_context(f"/sites/{site.token}/parcours"):
         html = render_template_string(
             '{% with item_type="etape", item_id="inventaire-site" %}{% include "stats/_vote.html" %}{% endwith %}',
-            site=site)
+            site=site,
+        )
         assert f'action="/sites/{site.token}/avis"' in html
         assert 'name="csrf_token"' in html and 'method="post"' in html
         assert "Cette étape vous a-t-elle été utile ?" in html
@@ -72,7 +95,8 @@ def test_vote_partial_renders_a_no_js_form(app):
     with app.test_request_context(f"/sites/{site.token}/parcours?avis=etape-inventaire-site"):
         html = render_template_string(
             '{% with item_type="etape", item_id="inventaire-site" %}{% include "stats/_vote.html" %}{% endwith %}',
-            site=site)
+            site=site,
+        )
         assert "Merci, votre avis est enregistré." in html
 
 
@@ -138,9 +162,17 @@ def test_vote_from_the_path_page_round_trip(client):
     assert f'action="/sites/{site.token}/avis"' in html
     anchor = re.search(r'<form class="stats-vote no-print" id="(avis-etape-([a-z0-9-]+))"', html)
     assert anchor
-    response = client.post(f"/sites/{site.token}/avis", data={
-        "item_type": "etape", "item_id": anchor.group(2), "utile": "oui",
-        "retour": f"/sites/{site.token}/parcours", "ancre": anchor.group(1)}, follow_redirects=True)
+    response = client.post(
+        f"/sites/{site.token}/avis",
+        data={
+            "item_type": "etape",
+            "item_id": anchor.group(2),
+            "utile": "oui",
+            "retour": f"/sites/{site.token}/parcours",
+            "ancre": anchor.group(1),
+        },
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert "Merci, votre avis est enregistré." in response.get_data(as_text=True)
     assert Event.query.filter_by(type="avis").one().data["utile"] is True
