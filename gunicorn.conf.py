@@ -27,16 +27,12 @@ logger_class = TokenMaskingLogger
 
 
 def post_worker_init(worker):
-    """Load the path engine (catalogs, territory dataset) before the worker takes requests: no
-    visitor waits the ~2 s it takes, and the data is frozen out of the garbage collector's reach
-    (app.parcours.service). Without it, the first requests on each worker queue behind the load."""
-    flask_app = getattr(worker, "wsgi", None)
-    if not hasattr(flask_app, "app_context"):
-        return
+    """Load the territory dataset before the worker takes requests (the content is loaded by
+    create_app): no visitor waits for it, and long-lived data is frozen out of the garbage
+    collector's reach (app.parcours.service). A failure is logged; the first request retries."""
     try:
-        with flask_app.app_context():
-            from app.parcours.service import get_engine
+        from app.parcours.service import freeze_long_lived
 
-            get_engine()
+        freeze_long_lived()
     except Exception:  # noqa: BLE001 - the first request will load it (and show the error)
-        worker.log.exception("warm-up failed: the path engine loads on the first request")
+        worker.log.exception("warm-up failed: the territory dataset loads on the first request")

@@ -9,7 +9,11 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import models  # noqa: F401 - register tables with SQLAlchemy/Alembic
+from app.blueprints import register_blueprints
+from app.cli import register_cli
 from app.config import from_environment
+from app.content import init_content
 from app.extensions import csrf, db, migrate, talisman
 
 # Content-Security-Policy: local files only, no inline script. DSFR needs inline styles
@@ -58,40 +62,10 @@ def create_app(config: dict | None = None) -> Flask:
         frame_options="DENY",
     )
 
-    from app import models  # noqa: F401 - register tables with SQLAlchemy/Alembic
-
-    _register_blueprints(app)
-
-    from app.cli import register_cli
-
+    register_blueprints(app)
     register_cli(app)
-    if app.config.get("CHECK_CONTENT_ON_START", True):
-        _check_content(app)
+    init_content(app)
     return app
-
-
-def _check_content(app: Flask) -> None:
-    """Broken content never reaches users: refuse to start, naming every error (skipped only
-    while ``flask content check`` runs, so that it can print the errors itself)."""
-    from app.questionnaire.service import load_checked_content
-
-    load_checked_content(app)
-
-
-def _register_blueprints(app: Flask) -> None:
-    """One blueprint per feature. Add new ones to this list."""
-    from app.errors import bp as errors_bp
-    from app.pages import bp as pages_bp
-
-    app.register_blueprint(errors_bp)
-    app.register_blueprint(pages_bp)
-    # --- feature blueprints (keep one line each) ---
-    app.register_blueprint(__import__("app.localisation", fromlist=["bp"]).bp)
-    app.register_blueprint(__import__("app.sites", fromlist=["bp"]).bp)
-    app.register_blueprint(__import__("app.questionnaire", fromlist=["bp"]).bp)
-    app.register_blueprint(__import__("app.api", fromlist=["bp"]).bp)
-    app.register_blueprint(__import__("app.parcours", fromlist=["bp"]).bp)
-    app.register_blueprint(__import__("app.stats", fromlist=["bp"]).bp)
 
 
 def _configure_logging(app: Flask) -> None:

@@ -1,12 +1,77 @@
-"""Command-line entry points (`flask --app app …`). Feature modules add their groups here."""
+"""Command-line entry points (``flask --app app …``).
+
+- ``flask content check|coverage|usage [ROOT]`` work on a content folder and never need the app:
+  they are registered as a Flask plugin (``[project.entry-points."flask.commands"]`` in
+  pyproject.toml), so that an editor sees the errors of content the app refuses to start on.
+- ``flask demo …`` and ``flask data …`` need the app; :func:`register_cli` adds them.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import click
 from flask import Flask
+
+from app.config import ROOT
+from app.engine.content import check_content, load_content
+from app.engine.coverage import coverage_report
+from app.engine.usage import stats_questions, usage_report
+from app.engine.yamlsrc import ContentInvalid
+from app.geo.cli import data_cli
+from app.stats.demo import demo_cli
+
+ROOT_ARG = click.argument(
+    "root", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+
+
+def default_root() -> Path:
+    """The content the service serves: ``CONTENT_ROOT``, else the repository."""
+    return Path(os.environ.get("CONTENT_ROOT") or ROOT)
+
+
+@click.group("content", help="Contenu : questionnaire, catalogues et indicateurs.")
+def content_cli() -> None:
+    pass
+
+
+@content_cli.command("check")
+@ROOT_ARG
+def check_command(root: Path | None) -> None:
+    """Valide le contenu servi, ou le dossier de brouillon ROOT (avec questionnaires/ et data/)."""
+    root = root or default_root()
+    errors = check_content(root)
+    for error in errors:
+        click.echo(str(error), err=True)
+    if errors:
+        click.echo(f"{len(errors)} erreur(s) dans le contenu ({root}).", err=True)
+        raise SystemExit(1)
+    click.echo(f"Contenu valide ({root}).")
+
+
+@content_cli.command("coverage")
+@ROOT_ARG
+def coverage_command(root: Path | None) -> None:
+    """Compte les étapes par phase, les financements par statut, usage et région, les contacts par territoire."""
+    click.echo(coverage_report((root or default_root()) / "data"), nl=False)
+
+
+@content_cli.command("usage")
+@ROOT_ARG
+def usage_command(root: Path | None) -> None:
+    """Pour chaque question : les étapes, financements, contacts et statistiques qui la lisent."""
+    try:
+        content = load_content(root or default_root())
+    except ContentInvalid as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    stats, _ = stats_questions(content.questionnaire, content.indicators)
+    click.echo(usage_report(content.questionnaire, content.catalogs, stats), nl=False)
 
 
 def register_cli(app: Flask) -> None:
-    # --- feature commands (keep one line each) ---
-    app.cli.add_command(__import__("app.questionnaire.cli", fromlist=["content_cli"]).content_cli)
-    app.cli.add_command(__import__("app.stats.demo", fromlist=["demo_cli"]).demo_cli)
-    app.cli.add_command(__import__("app.geo.cli", fromlist=["data_cli"]).data_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(data_cli)

@@ -54,9 +54,8 @@ def from_environment(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", 1)),
-        # Content folders (questionnaires, catalogs); overridable for tests and drafts.
-        "QUESTIONNAIRES_DIR": os.environ.get("QUESTIONNAIRES_DIR", str(ROOT / "questionnaires")),
-        "DATA_DIR": os.environ.get("DATA_DIR", str(ROOT / "data")),
+        # Content folder served (questionnaires/, data/, stats/), checked at start.
+        "CONTENT_ROOT": os.environ.get("CONTENT_ROOT", str(ROOT)),
         # Public statistics.
         "MONAVIS_URL": os.environ.get("MONAVIS_URL", ""),
         "ANNUAL_BUDGET_EUR": float(os.environ.get("ANNUAL_BUDGET_EUR", 0) or 0),

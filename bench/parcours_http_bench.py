@@ -58,10 +58,8 @@ def make_wsgi():
     """gunicorn entry point: the real app plus a hello-world route for the baseline."""
     from app import create_app
 
-    # Content is checked by the test suite and `flask content check`; only serving is measured.
     config = {
         "WTF_CSRF_ENABLED": False,
-        "CHECK_CONTENT_ON_START": False,
         **json.loads(os.environ.get("PF_BENCH_CONFIG", "{}")),
     }
     app = create_app(config)
@@ -80,7 +78,7 @@ def seed(database_url: str) -> str:
     from app.extensions import db
     from app.models import Answer, Site
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "CHECK_CONTENT_ON_START": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         db.create_all()
         if database_url.startswith("sqlite"):

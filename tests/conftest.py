@@ -59,6 +59,14 @@ def make_app(database_url: str, **overrides):
 
 
 @pytest.fixture(scope="session")
+def content():
+    """The shipped content bundle, as the app serves it."""
+    from app.engine.content import load_content
+
+    return load_content(ROOT)
+
+
+@pytest.fixture(scope="session")
 def _schema(database_url):
     app = make_app(database_url)
     with app.app_context():

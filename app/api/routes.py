@@ -8,11 +8,12 @@ from datetime import date
 from flask import jsonify, render_template, request
 from marshmallow import ValidationError
 
+from app.content import current_content, path_engine
 from app.engine.facts import build_facts
 from app.engine.parcours import path_to_json
 from app.events import record
 from app.extensions import db
-from app.parcours.service import get_engine, territory
+from app.parcours.service import territory
 
 from . import bp
 from .schemas import ParcoursRequestSchema
@@ -99,7 +100,7 @@ def parcours():
     facts_t, block, warnings = territory(code)
     answers = {k: v for k, v in site.items() if k not in ("comm_insee", "geompoint", "geomsurf")}
     answers.update(projet)
-    engine = get_engine()
+    engine = path_engine()
     name = block["commune"]["nom"] if block else None
     result = engine.compute(build_facts(answers, facts_t), commune_name=name, warnings=warnings)
     payload = path_to_json(result, block)
@@ -128,7 +129,7 @@ def _sources(item) -> list[dict]:
 
 @bp.get("/api/v1/catalogue/etapes")
 def catalogue_etapes():
-    cat = get_engine().catalogs
+    cat = current_content().catalogs
     return jsonify(
         {
             "phases": [{"id": p.id, "titre": p.titre} for p in cat.phases],
@@ -159,7 +160,7 @@ def catalogue_etapes():
 
 @bp.get("/api/v1/catalogue/financements")
 def catalogue_financements():
-    cat = get_engine().catalogs
+    cat = current_content().catalogs
     today = date.today()
     return jsonify(
         {
@@ -193,7 +194,7 @@ def catalogue_financements():
 
 @bp.get("/api/v1/catalogue/contacts")
 def catalogue_contacts():
-    cat = get_engine().catalogs
+    cat = current_content().catalogs
     return jsonify(
         {
             "types": [
@@ -221,7 +222,7 @@ def catalogue_contacts():
 
 @bp.get("/api/v1/catalogue/ressources")
 def catalogue_ressources():
-    cat = get_engine().catalogs
+    cat = current_content().catalogs
     return jsonify(
         {
             "ressources": [

@@ -117,6 +117,8 @@ class Step:
     cout: str | None = None
     incertain: str | None = None
     order: int = 0  # position in the global topological order
+    file: str = ""  # where the step is written (content errors, editors' tools)
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ class Scheme:
     plafond: str | None = None
     incertain: str | None = None
     condition: Any = None  # beneficiaries + uses + si, as one condition
+    file: str = ""
+    line: int | None = None
 
     def status(self, today: date) -> str:
         """``a_venir`` before opening, ``clos`` after closing, ``ouvert`` otherwise."""
@@ -591,6 +595,8 @@ def load_catalogs(
                 plafond if isinstance(plafond, str) else None,
                 incertain,
                 {conditions.ALL: parts} if parts else None,
+                file=file,
+                line=line_of(item),
             )
 
     # Steps.
@@ -644,6 +650,8 @@ def load_catalogs(
                     item.get("duree"),
                     item.get("cout"),
                     incertain,
+                    file=file,
+                    line=line_of(item),
                 )
             )
             step_nodes[iid] = (file, item)

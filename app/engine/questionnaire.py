@@ -39,6 +39,7 @@ from app.engine.conditions import (
     referenced_facts,
 )
 from app.engine.facts import TERRITORY_VOCABULARY, build_facts
+from app.engine.vocabulaire import question_choices
 from app.engine.yamlsrc import ContentError, ContentInvalid, line_of, load_yaml
 
 UNKNOWN = "inconnu"
@@ -767,10 +768,6 @@ def _find_cycle(start: str, graph: dict[str, set[str]], group_of: dict[str, str]
 
 def _check_cnig(qn: Questionnaire, errors: _Errors) -> None:
     """Questions named after a CNIG field must only use values of the CNIG enumeration."""
-    try:
-        from app.engine.vocabulaire import question_choices
-    except ImportError:  # the shared vocabulary module is optional
-        return
     allowed_by_field = question_choices()
     for q in qn.questions.values():
         allowed = allowed_by_field.get(q.id)

@@ -1,7 +1,7 @@
 """No decorative question: what reads each question, and the content errors when nothing does.
 
-Issue 3 asks that every question change at least one step, contact or funding scheme, or feed
-the public statistics. This module computes, for each question of the questionnaire:
+Every question must change at least one step, contact or funding scheme, or feed the public
+statistics. This module computes, for each question of the questionnaire:
 
 - the steps and funding schemes whose condition reads it (a scheme's beneficiaries read
   ``porteur`` and its uses read ``usage``), and the contacts and resources attached to those
@@ -25,14 +25,13 @@ A last check catches conditions that would ask the user to answer a question the
 hides: a step or scheme whose condition stays unknown only because a question is hidden (its
 answer is then ignored) would be shown « à vérifier » with a question nobody can answer.
 
-No Flask import. ``python -m app.engine.usage [ROOT]`` prints the question → usage table.
+No Flask import. ``flask content usage [ROOT]`` prints the question → usage table.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,8 +47,9 @@ from app.engine.conditions import (
     referenced_facts,
 )
 from app.engine.facts import build_facts
+from app.engine.indicator_defs import Definition
 from app.engine.questionnaire import LOCALISATION, Questionnaire, _mentioned, _thresholds
-from app.engine.yamlsrc import ContentError, ContentInvalid, line_of, load_yaml
+from app.engine.yamlsrc import ContentError, line_of
 
 STATS_FILE = Path("stats") / "indicateurs.yaml"
 MAX_COMBINATIONS = 50_000  # above this, the hidden-question check skips the condition
@@ -75,44 +75,20 @@ class QuestionUsage:
         return bool(self.steps or self.schemes or self.stats or self.territory)
 
 
-def load_stats_questions(
-    root: Path, questionnaire: Questionnaire
+def stats_questions(
+    questionnaire: Questionnaire, indicators: Mapping[str, Definition]
 ) -> tuple[dict[str, list[str]], list[ContentError]]:
-    """Question id → indicator ids, from the ``questions:`` lists of ``stats/indicateurs.yaml``.
-
-    A content folder without that file has no statistics (a draft questionnaire, a fixture).
-    """
-    path = root / STATS_FILE
+    """Question id → indicator ids, from the ``questions:`` lists of ``stats/indicateurs.yaml``
+    (a content folder without that file has no statistics: a draft questionnaire, a fixture)."""
     found: dict[str, list[str]] = {}
-    if not path.exists():
-        return found, []
-    name = str(STATS_FILE)
-    try:
-        doc = load_yaml(path, name)
-    except ContentInvalid as exc:
-        return found, list(exc.errors)
     errors: list[ContentError] = []
-    for item in doc if isinstance(doc, list) else []:
-        if not isinstance(item, Mapping) or "questions" not in item:
-            continue
-        ident = str(item.get("id"))
-        questions = item["questions"]
-        if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
-            errors.append(
-                ContentError(
-                    name,
-                    line_of(item),
-                    ident,
-                    "« questions » doit être une liste d'identifiants de questions",
-                )
-            )
-            continue
-        for qid in questions:
+    for ident, definition in indicators.items():
+        for qid in definition.questions:
             if qid not in questionnaire.questions:
                 errors.append(
                     ContentError(
-                        name,
-                        line_of(questions, line_of(item)),
+                        str(STATS_FILE),
+                        definition.questions_line,
                         ident,
                         f"question inconnue « {qid} » dans « questions »",
                     )
@@ -170,9 +146,11 @@ def question_usage(
     return usage
 
 
-def check_usage(questionnaire: Questionnaire, catalogs: Any | None, root: Path) -> list[ContentError]:
+def check_usage(
+    questionnaire: Questionnaire, catalogs: Any | None, indicators: Mapping[str, Definition], root: Path
+) -> list[ContentError]:
     """Decorative questions, misused ``hors_parcours`` and conditions that ask a hidden question."""
-    stats, errors = load_stats_questions(root, questionnaire)
+    stats, errors = stats_questions(questionnaire, indicators)
     if catalogs is None and not stats:
         return errors  # a questionnaire drafted alone: nothing to compare with yet
     usage = question_usage(questionnaire, catalogs, stats)
@@ -348,13 +326,14 @@ def check_hidden_questions(questionnaire: Questionnaire, catalogs: Any, root: Pa
     """A step or scheme must not stay « à vérifier » on a question the questionnaire does not ask."""
     errors: list[ContentError] = []
     conditional = {qid for qid in questionnaire.questions if _visibility(questionnaire, qid) is not None}
-    items = [("étape", s.id, s.si) for s in catalogs.steps]
-    items += [("financement", s.id, s.si) for s in catalogs.schemes.values()]
+    items = [("étape", s) for s in catalogs.steps]
+    items += [("financement", s) for s in catalogs.schemes.values()]
     words = {
         "étape": ("cette étape", "l'étape serait"),
         "financement": ("ce financement", "le financement serait"),
     }
-    for kind, ident, condition in items:
+    for kind, item in items:
+        ident, condition = item.id, item.si
         if condition is None:
             continue
         for qid in sorted(
@@ -367,11 +346,10 @@ def check_hidden_questions(questionnaire: Questionnaire, catalogs: Any, root: Pa
                 ", ".join(f"{fid} = {value!r}" for (_, fid), value in sorted(trap.items()))
                 or "aucune réponse"
             )
-            file, line = _where(root, kind, ident, condition)
             errors.append(
                 ContentError(
-                    file,
-                    line,
+                    item.file,
+                    line_of(condition, item.line),
                     ident,
                     f"la condition de {words[kind][0]} lit « {qid} », qui n'est pas posée quand {example} : "
                     f"{words[kind][1]} alors « à vérifier » avec une question que personne ne peut remplir. "
@@ -379,20 +357,6 @@ def check_hidden_questions(questionnaire: Questionnaire, catalogs: Any, root: Pa
                 )
             )
     return errors
-
-
-def _where(root: Path, kind: str, ident: str, condition: Any) -> tuple[str, int]:
-    """File and line of a catalog item, found again in ``data/`` (the Catalogs keep no position)."""
-    folder = root / "data" / ("etapes" if kind == "étape" else "financements")
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            doc = load_yaml(path, str(path))
-        except ContentInvalid:
-            continue
-        for item in doc if isinstance(doc, list) else []:
-            if isinstance(item, Mapping) and item.get("id") == ident:
-                return str(path.relative_to(root)), line_of(item.get("si"), line_of(item))
-    return str(folder.relative_to(root)), line_of(condition)
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -421,27 +385,3 @@ def usage_report(questionnaire: Questionnaire, catalogs: Any | None, stats: Mapp
         if u.justification:
             lines.append(f"    hors parcours : {u.justification}")
     return "\n".join(lines) + "\n"
-
-
-def main(argv: list[str] | None = None) -> int:
-    from app.engine.catalogs import load_catalogs
-    from app.engine.content_check import questionnaire_dir
-    from app.engine.questionnaire import load_questionnaire
-
-    args = sys.argv[1:] if argv is None else argv
-    root = Path(args[0]) if args else Path(__file__).resolve().parents[2]
-    try:
-        questionnaire = load_questionnaire(questionnaire_dir(root), display_root=root)
-        catalogs = (
-            load_catalogs(root / "data", questionnaire.vocabulary()) if (root / "data").is_dir() else None
-        )
-    except ContentInvalid as exc:
-        print("\n".join(str(e) for e in exc.errors))
-        return 1
-    stats, _ = load_stats_questions(root, questionnaire)
-    sys.stdout.write(usage_report(questionnaire, catalogs, stats))
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

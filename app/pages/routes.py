@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, render_template, request, url_for
 from sqlalchemy import text
-from werkzeug.routing import BuildError
 
 from app.extensions import db
 from app.pages import bp
@@ -17,21 +16,12 @@ NAVIGATION = [
 ]
 
 
-def _url(endpoint: str, **values) -> str | None:
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
 @bp.app_context_processor
 def layout_helpers():
     def main_navigation():
         items = []
         for label, endpoint in NAVIGATION:
-            url = _url(endpoint)
-            if url:
-                items.append({"label": label, "url": url, "current": request.endpoint == endpoint})
+            items.append({"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint})
         return items
 
     def site_notices():
@@ -48,12 +38,12 @@ def layout_helpers():
                 notices.append(message)
         return notices
 
-    return {"main_navigation": main_navigation, "site_notices": site_notices, "optional_url": _url}
+    return {"main_navigation": main_navigation, "site_notices": site_notices}
 
 
 @bp.route("/")
 def accueil():
-    return render_template("pages/accueil.html", start_url=_url("sites.start"))
+    return render_template("pages/accueil.html", start_url=url_for("sites.start"))
 
 
 @bp.route("/mentions-legales")

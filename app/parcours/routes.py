@@ -21,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import Text, bindparam, cast, literal_column, null, select, union_all
 
+from app.content import path_engine
 from app.events import event_values, record
 from app.extensions import db
 from app.models import STEP_STATUSES, Answer, Event, Site, StepProgress
@@ -28,7 +29,7 @@ from app.pages.routes import layout_helpers
 
 from . import bp
 from .page_cache import CSRF_PLACEHOLDER, CachedPage, PageCache, site_version, squeeze
-from .service import compute_for_site, get_engine
+from .service import compute_for_site
 from .view_events import buffer_for
 
 NOTE_MAX = 2000
@@ -187,7 +188,7 @@ def show(token: str):
     row, answers, tracking = found
     today = date.today()
     version = site_version(
-        row, answers, tracking, get_engine(), today, tuple(layout_helpers()["site_notices"]())
+        row, answers, tracking, path_engine(), today, tuple(layout_helpers()["site_notices"]())
     )
     # Rendered, never cached: the thanks after a vote (``?avis=…``) and pending flash messages.
     use_cache = (

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from app.engine.questionnaire import LOCALISATION, validate_answer
 from app.events import record
 from app.extensions import db
+from app.geo import get_commune
 from app.models import utcnow
 from app.sites.service import get_site_or_404, location_url
 
@@ -118,7 +119,7 @@ def _after_save(site, questionnaire, group, shown_ids, action, back_to_summary):
     if action == "precedent":
         db.session.commit()
         if previous is None:
-            return redirect(location_url(token) or url_for("sites.show", token=token))
+            return redirect(location_url(token))
         return redirect(url_for("questionnaire.group", token=token, group_id=previous.id))
     answers = site.answer_map()
     if group in visible:
@@ -154,14 +155,7 @@ def _after_save(site, questionnaire, group, shown_ids, action, back_to_summary):
 
 
 def _commune(site):
-    if not site.commune_code:
-        return None
-    try:
-        from app.geo import get_commune
-
-        return get_commune(site.commune_code)
-    except ImportError:
-        return None
+    return get_commune(site.commune_code) if site.commune_code else None
 
 
 @bp.get("/sites/<token>/synthese")

@@ -2,60 +2,25 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from flask import Flask, current_app
+from flask import current_app
 
-from app.engine.content_check import check_content_and_load
+from app.content import current_content
 from app.engine.questionnaire import LOCALISATION, Questionnaire
-from app.engine.yamlsrc import ContentInvalid
 from app.extensions import db
+from app.geo import territory_facts
 from app.models import Answer, Site
-
-from .cli import content_root
-
-
-class BrokenContent(RuntimeError):
-    """The app refuses to start: the content has errors (each names its file, line and id)."""
-
-
-def _running_content_check() -> bool:
-    """``flask content check`` must be able to report errors itself instead of failing at start."""
-    args = sys.argv[1:]
-    return any(a == "content" and args[i + 1 : i + 2] == ["check"] for i, a in enumerate(args))
-
-
-def load_checked_content(app: Flask) -> Questionnaire | None:
-    if _running_content_check():
-        return None
-    questionnaire, errors = check_content_and_load(content_root(app))
-    if errors:
-        listing = "\n".join(f"  - {e}" for e in errors)
-        raise BrokenContent(f"Contenu invalide : l'application ne démarre pas.\n{listing}")
-    app.extensions["questionnaire"] = questionnaire
-    return questionnaire
 
 
 def get_questionnaire() -> Questionnaire:
-    """The questionnaire of the running app (loaded once, at start or on first use)."""
-    app = current_app
-    questionnaire = app.extensions.get("questionnaire")
-    if questionnaire is None:
-        questionnaire, errors = check_content_and_load(content_root(app))
-        if questionnaire is None:
-            raise ContentInvalid(errors)
-        app.extensions["questionnaire"] = questionnaire
-    return questionnaire
+    """The questionnaire of the running app."""
+    return current_content().questionnaire
 
 
 def territory_of(site: Site) -> dict[str, Any]:
     """Territory facts of the site's commune (empty until the site is located)."""
     if not site.commune_code:
-        return {}
-    try:
-        from app.geo import territory_facts
-    except ImportError:
         return {}
     try:
         return territory_facts(site.commune_code) or {}

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, url_for
 
 from app.events import record
 from app.extensions import db
+from app.geo import get_commune
 from app.models import Site
 from app.questionnaire.service import get_questionnaire, progress_of, site_facts
 
@@ -28,7 +29,7 @@ def start():
         f"ajoutez-le à vos favoris ou notez-le — {url_for('sites.show', token=site.token, _external=True)}",
         "info",
     )
-    return redirect(location_url(site.token) or url_for("questionnaire.resume", token=site.token), code=303)
+    return redirect(location_url(site.token), code=303)
 
 
 @bp.get("/sites/<token>")
@@ -36,14 +37,7 @@ def show(token: str):
     site = get_site_or_404(token)
     questionnaire = get_questionnaire()
     facts = site_facts(site, questionnaire)
-    commune = None
-    if site.commune_code:
-        try:
-            from app.geo import get_commune
-
-            commune = get_commune(site.commune_code)
-        except ImportError:
-            commune = None
+    commune = get_commune(site.commune_code) if site.commune_code else None
     return render_template(
         "sites/show.html",
         site=site,

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from flask import url_for
-from werkzeug.routing import BuildError
 
 from app.models import Site
 
-LOCATION_ENDPOINTS = ("localisation.edit", "localisation.localisation")
 
-
-def location_url(token: str) -> str | None:
-    """The geo engineer's location page, when it exists."""
-    for endpoint in LOCATION_ENDPOINTS:
-        try:
-            return url_for(endpoint, token=token)
-        except BuildError:
-            continue
-    return None
+def location_url(token: str) -> str:
+    """The site's location page (map, commune, perimeter)."""
+    return url_for("localisation.localisation", token=token)
 
 
 def get_site_or_404(token: str) -> Site:

@@ -8,29 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Mapping
 
-import yaml
-
+from app.engine.indicator_defs import AXES, Definition  # noqa: F401 - re-exported for the views
 from app.stats.indicators import PHASES_IMPACT, Report
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DEFINITIONS_FILE = ROOT / "stats" / "indicateurs.yaml"
 SECRET = "< 5"
 NOT_SET = "non renseigné"
 TREND_SECRET = "secret statistique"
 SMALL = 5
-AXES = {
-    "north_star": "Étoile polaire",
-    "utilise": "Utilisé",
-    "utile": "Utile",
-    "impact": "Impact",
-    "utilisable": "Utilisable",
-    "efficient": "Efficient",
-    "territoires": "Territoires",
-}
 SERIES = (
     "territoires_engages",
     "sites_crees",
@@ -48,37 +34,6 @@ TAILLE_LABELS = {
     "autre": "5 000 habitants ou plus",
     "inconnu": "Population inconnue",
 }
-
-
-@dataclass(frozen=True)
-class Definition:
-    id: str
-    nom: str
-    axe: str
-    unite: str
-    definition: str
-    methode: str
-
-
-class DefinitionsError(ValueError):
-    pass
-
-
-@lru_cache(maxsize=4)
-def load_definitions(path: str | Path = DEFINITIONS_FILE) -> dict[str, Definition]:
-    """Indicator wording from ``stats/indicateurs.yaml``, in file order."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
-    out: dict[str, Definition] = {}
-    for item in raw:
-        missing = [k for k in ("id", "nom", "axe", "unite", "definition", "methode") if not item.get(k)]
-        if missing:
-            raise DefinitionsError(f"{path}: indicateur {item.get('id')!r} sans {', '.join(missing)}")
-        if item["axe"] not in AXES:
-            raise DefinitionsError(f"{path}: axe inconnu {item['axe']!r} pour {item['id']!r}")
-        if item["id"] in out:
-            raise DefinitionsError(f"{path}: identifiant en double {item['id']!r}")
-        out[item["id"]] = Definition(**{k: str(item[k]).strip() for k in Definition.__dataclass_fields__})
-    return out
 
 
 # --- published values ---------------------------------------------------------------------------
@@ -123,13 +78,13 @@ def trend(entry: dict) -> int | str:
     return entry["tendance"]
 
 
-def published_rows(report: Report, definitions: dict[str, Definition] | None = None) -> list[dict]:
+def published_rows(report: Report, definitions: Mapping[str, Definition]) -> list[dict]:
     """Every published figure as a flat row: indicateur, nom, axe, date, dimension, valeur, unite.
 
     ``date`` is the period's last day for headline figures and the month's first day for
     monthly series (``serie`` = true).
     """
-    defs = definitions or load_definitions()
+    defs = definitions
     end = report.period.end.isoformat()
     rows: list[dict] = []
 

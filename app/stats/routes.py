@@ -12,15 +12,17 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 
+from app.content import current_content
 from app.events import record
 from app.extensions import csrf, db
+from app.geo import territory_facts
 from app.models import Site
 
 from . import bp
 from .cache import TTLCache
 from .charts import bar_chart, month_label
 from .indicators import PERIODICITIES, compute_api_series, compute_report
-from .present import AXES, SECRET, SERIES, display, load_definitions, published_rows, to_csv
+from .present import AXES, SECRET, SERIES, display, published_rows, to_csv
 
 PERIODS = {3: "3 derniers mois", 6: "6 derniers mois", 12: "12 derniers mois", 24: "24 derniers mois"}
 DEFAULT_MONTHS = 12
@@ -42,14 +44,6 @@ CACHE = TTLCache()
 
 def _today():
     return datetime.now(UTC).date()
-
-
-def _territory_info():
-    try:
-        from app.geo import territory_facts
-    except ImportError:  # geo module absent: zoning and population count as unknown
-        return None
-    return territory_facts
 
 
 def _area_names() -> dict[str, dict[str, str]]:
@@ -101,10 +95,10 @@ def get_report(months: int):
             _today(),
             months,
             budget_eur=budget,
-            territory_info=_territory_info(),
+            territory_info=territory_facts,
             computed_at=datetime.now(UTC).replace(tzinfo=None),
         )
-        return report, published_rows(report)
+        return report, published_rows(report, current_content().indicators)
 
     return CACHE.get_or_compute(("report", months, budget), _ttl(), compute, _in_background)
 
@@ -118,7 +112,7 @@ def _updated_text(computed_at: datetime) -> str:
 def page():
     months = _months()
     report, rows = get_report(months)
-    definitions = load_definitions()
+    definitions = current_content().indicators
     headline = {r["indicateur"]: r for r in rows if not r["serie"] and not r["dimension"]}
     figures = {
         ident: {
@@ -229,7 +223,7 @@ def download_json():
                 "definition": d.definition,
                 "methode": d.methode,
             }
-            for d in load_definitions().values()
+            for d in current_content().indicators.values()
         ],
         "valeurs": rows,
     }
@@ -288,13 +282,7 @@ def api():
 def _known_item(item_type: str, item_id: str) -> bool:
     if not ITEM_ID.match(item_id):
         return False
-    try:
-        from app.engine.catalogs import get_catalogs
-
-        catalogs = get_catalogs(current_app.config["DATA_DIR"])
-    except Exception:  # catalogs unavailable: the id pattern alone guards the stored value
-        current_app.logger.warning("stats: catalogs unavailable, vote id checked by pattern only")
-        return True
+    catalogs = current_content().catalogs
     return item_id in (catalogs.steps_by_id if item_type == "etape" else catalogs.resources)
 
 

@@ -5,9 +5,24 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
+from click.testing import CliRunner
+
+from app.cli import content_cli
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture
+def runner():
+    """The content commands run without the app (they must report content it refuses)."""
+
+    class Runner:
+        def invoke(self, args):
+            return CliRunner().invoke(content_cli, args[1:])
+
+    return Runner()
 
 
 def test_coverage_command_prints_the_shipped_catalog_counts(runner):

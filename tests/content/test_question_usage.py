@@ -15,10 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.engine.catalogs import load_catalogs
-from app.engine.content_check import check_content
-from app.engine.questionnaire import load_questionnaire
-from app.engine.usage import load_stats_questions, question_usage, usage_report
+from app.engine.content import check_content, load_content
+from app.engine.usage import question_usage, stats_questions, usage_report
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
@@ -234,10 +232,9 @@ def test_condition_that_would_ask_a_hidden_question_is_refused(tmp_path):
 
 
 def test_usage_lists_steps_contacts_resources_visibility_and_statistics(tmp_path):
-    root = build(tmp_path)
-    questionnaire = load_questionnaire(root / "questionnaires", display_root=root)
-    catalogs = load_catalogs(root / "data", questionnaire.vocabulary())
-    stats, errors = load_stats_questions(root, questionnaire)
+    content = load_content(build(tmp_path))
+    questionnaire, catalogs = content.questionnaire, content.catalogs
+    stats, errors = stats_questions(questionnaire, content.indicators)
     assert errors == []
     usage = question_usage(questionnaire, catalogs, stats)
     assert usage["site_clos"].steps == ["securiser"]
@@ -264,12 +261,10 @@ JUSTIFIED = {
 
 
 @pytest.fixture(scope="module")
-def shipped():
-    questionnaire = load_questionnaire(ROOT / "questionnaires", display_root=ROOT)
-    catalogs = load_catalogs(ROOT / "data", questionnaire.vocabulary())
-    stats, errors = load_stats_questions(ROOT, questionnaire)
+def shipped(content):
+    stats, errors = stats_questions(content.questionnaire, content.indicators)
     assert errors == []
-    return questionnaire, question_usage(questionnaire, catalogs, stats)
+    return content.questionnaire, question_usage(content.questionnaire, content.catalogs, stats)
 
 
 def test_shipped_questions_are_all_used_or_justified(shipped):

@@ -37,15 +37,14 @@ def test_default_vocabulary_marks_year_fields(qid):
     assert not default_vocabulary()[("question", "bati_surface")].year
 
 
-def test_questionnaire_year_questions_are_years_in_path_explanations(app):
+def test_questionnaire_year_questions_are_years_in_path_explanations(content):
     """The vocabulary the path engine uses (questionnaire labels over CNIG ones) keeps years as years,
     for every question of type « annee » of questionnaires/*.yaml."""
     from app.engine.questionnaire import ANNEE
-    from app.parcours.service import questionnaire, vocabulary
 
-    years = [q.id for q in questionnaire().questions.values() if q.type == ANNEE]
+    years = [q.id for q in content.questionnaire.questions.values() if q.type == ANNEE]
     assert years  # the questionnaire asks at least one year
-    vocab = vocabulary()
+    vocab = content.vocabulary
     for qid in years:
         assert vocab[("question", qid)].year, qid
         result = evaluate({"question": qid, "inférieur à": 1997}, {("question", qid): 1950}, vocab)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.engine.catalogs import get_catalogs
+from app.engine.catalogs import load_catalogs
 from app.engine.facts import build_facts
 from app.engine.parcours import PathEngine, path_to_json
 
@@ -19,7 +19,7 @@ SCENARIOS = sorted((HERE / "scenarios").glob("*.yaml"))
 
 @pytest.fixture(scope="module")
 def engine():
-    return PathEngine(get_catalogs(FIXTURE))
+    return PathEngine(load_catalogs(FIXTURE))
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
@@ -59,10 +59,10 @@ def test_scenario(engine, path):
             assert s["questions_a_preciser"]
 
 
-def test_real_catalogs_compute_a_path():
+def test_real_catalogs_compute_a_path(content):
     from app.geo import territory_facts
 
-    engine = PathEngine(get_catalogs(Path(__file__).resolve().parents[2] / "data"))
+    engine = PathEngine(content.catalogs, content.vocabulary)
     facts = build_facts(
         {"sol_pollution_existe": "pollution supposée", "usage": "habitat", "porteur": "commune"},
         territory_facts("62528"),

@@ -1,4 +1,4 @@
-"""gunicorn workers load the path engine before taking requests (gunicorn.conf.py)."""
+"""gunicorn workers load the territory dataset before taking requests (gunicorn.conf.py)."""
 
 from __future__ import annotations
 
@@ -24,14 +24,20 @@ def post_worker_init():
     return module.post_worker_init
 
 
-def test_worker_loads_the_path_engine_at_start(app, tmp_path, monkeypatch):
-    monkeypatch.setattr(service, "_ENGINES", {})
+def test_worker_loads_the_territories_and_freezes_them_at_start(app, monkeypatch):
+    from app.geo import dataset
+
+    monkeypatch.setattr(dataset, "_dataset", None)
+    frozen = []
+    monkeypatch.setattr(service.gc, "freeze", lambda: frozen.append(True))
     post_worker_init()(FakeWorker(app))
-    assert app.config["DATA_DIR"] in service._ENGINES
+    assert dataset._dataset is not None and frozen == [True]
 
 
-def test_a_failed_warm_up_is_logged_and_never_stops_the_worker(app, tmp_path, caplog):
-    app.config["DATA_DIR"] = str(tmp_path / "absent")
+def test_a_failed_warm_up_is_logged_and_never_stops_the_worker(app, monkeypatch, caplog):
+    def broken():
+        raise OSError("communes.parquet illisible")
+
+    monkeypatch.setattr(service.geo, "get_dataset", broken)
     post_worker_init()(FakeWorker(app))
     assert "warm-up failed" in caplog.text
-    post_worker_init()(FakeWorker(object()))  # not a Flask app: nothing to do

@@ -7,8 +7,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from app.engine.content_check import check_content
+from app.cli import content_cli
+from app.engine.content import check_content
 from tests.conftest import make_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -285,24 +287,30 @@ def test_failed_scenario_is_reported(tmp_path):
     assert any("question(s) inconnue(s) : icpee" in m and "ligne 4" in m for m in messages)
 
 
-def test_cli_reports_errors_and_fails(tmp_path, runner):
+def test_cli_reports_errors_and_fails(tmp_path):
     root = draft(tmp_path, BASE.replace("type: nombre", "type: numerique"))
-    result = runner.invoke(args=["content", "check", str(root)])
+    result = CliRunner().invoke(content_cli, ["check", str(root)])
     assert result.exit_code != 0
     assert "questionnaires/01-test.yaml, ligne 9, « surface » : type « numerique » inconnu" in result.output
 
 
-def test_cli_accepts_shipped_and_draft_content(tmp_path, runner):
-    result = runner.invoke(args=["content", "check"])
+def test_cli_accepts_shipped_and_draft_content(tmp_path):
+    result = CliRunner().invoke(content_cli, ["check"])
     assert result.exit_code == 0, result.output
     assert "Contenu valide" in result.output
-    result = runner.invoke(args=["content", "check", str(draft(tmp_path, BASE))])
+    result = CliRunner().invoke(content_cli, ["check", str(draft(tmp_path, BASE))])
     assert result.exit_code == 0, result.output
 
 
-def test_app_refuses_to_start_on_broken_content(tmp_path, database_url):
+def shipped_copy(tmp_path: Path) -> Path:
     root = tmp_path / "contenu"
-    shutil.copytree(ROOT / "questionnaires", root / "questionnaires")
+    for sub in ("questionnaires", "data", "stats"):
+        shutil.copytree(ROOT / sub, root / sub)
+    return root
+
+
+def test_app_refuses_to_start_on_broken_questionnaire(tmp_path, database_url):
+    root = shipped_copy(tmp_path)
     path = root / "questionnaires" / "03-projet.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("question: usage", "question: usag"), encoding="utf-8"
@@ -311,5 +319,20 @@ def test_app_refuses_to_start_on_broken_content(tmp_path, database_url):
         make_app(database_url, CONTENT_ROOT=str(root))
     assert "questionnaires/03-projet.yaml, ligne" in str(info.value)
     assert "« usag »" in str(info.value)
-    app = make_app(database_url, CONTENT_ROOT=str(root), CHECK_CONTENT_ON_START=False)
-    assert app is not None
+
+
+def test_app_serves_only_the_content_the_check_accepts(tmp_path, database_url):
+    """A draft whose step reads an unknown question: the check rejects it, so the app does not start
+    on it (the audit found the app serving such a draft through a separate data setting)."""
+    root = shipped_copy(tmp_path)
+    path = root / "data" / "etapes" / "1-connaitre.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "question: site_clos" in text
+    path.write_text(text.replace("question: site_clos", "question: site_clôturé", 1), encoding="utf-8")
+    errors = [str(e) for e in check_content(root)]
+    assert any("data/etapes/1-connaitre.yaml, ligne" in e and "site_clôturé" in e for e in errors), errors
+    with pytest.raises(RuntimeError) as info:
+        make_app(database_url, CONTENT_ROOT=str(root))
+    assert "site_clôturé" in str(info.value)
+    result = CliRunner().invoke(content_cli, ["check", str(root)])
+    assert result.exit_code == 1 and "site_clôturé" in result.output

@@ -210,12 +210,12 @@ def test_figures_are_cached_for_a_short_time(client, seeded, app):
     assert figures_on_page(client.get("/stats?periode=3").get_data(as_text=True))["sites_crees"] == "7"
 
 
-def test_indicator_definitions_cover_every_figure(app):
+def test_indicator_definitions_cover_every_figure(app, content):
     from app.extensions import db
     from app.stats.indicators import compute_report
-    from app.stats.present import AXES, SERIES, load_definitions
+    from app.stats.present import AXES, SERIES
 
-    defs = load_definitions()
+    defs = content.indicators
     report = compute_report(db.session, dataset.TODAY, 3)
     assert set(report.values) <= set(defs)
     assert set(SERIES) <= set(defs)

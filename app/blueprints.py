@@ -1,0 +1,28 @@
+"""Every blueprint of the service, registered explicitly (one line each)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.api import bp as api_bp
+from app.errors import bp as errors_bp
+from app.localisation import bp as localisation_bp
+from app.pages import bp as pages_bp
+from app.parcours import bp as parcours_bp
+from app.questionnaire import bp as questionnaire_bp
+from app.sites import bp as sites_bp
+from app.stats import bp as stats_bp
+
+
+def register_blueprints(app: Flask) -> None:
+    for bp in (
+        errors_bp,
+        pages_bp,
+        localisation_bp,
+        sites_bp,
+        questionnaire_bp,
+        api_bp,
+        parcours_bp,
+        stats_bp,
+    ):
+        app.register_blueprint(bp)
