@@ -9,12 +9,14 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import click
 from flask import Flask
 
 from app.config import ROOT
+from app.engine.catalogs import load_catalogs
 from app.engine.content import check_content, load_content
 from app.engine.coverage import coverage_report
 from app.engine.usage import stats_questions, usage_report
@@ -55,7 +57,14 @@ def check_command(root: Path | None) -> None:
 @ROOT_ARG
 def coverage_command(root: Path | None) -> None:
     """Compte les étapes par phase, les financements par statut, usage et région, les contacts par territoire."""
-    click.echo(coverage_report((root or default_root()) / "data"), nl=False)
+    data = (root or default_root()) / "data"
+    try:
+        catalogs = load_catalogs(data)
+    except ContentInvalid as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    click.echo(coverage_report(catalogs, date.today()), nl=False)
 
 
 @content_cli.command("usage")

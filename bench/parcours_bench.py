@@ -19,10 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.api.bodies import path_body  # noqa: E402
 from app.engine.catalogs import load_catalogs  # noqa: E402
 from app.engine.conditions import evaluate  # noqa: E402
 from app.engine.facts import build_facts  # noqa: E402
-from app.engine.parcours import PathEngine, path_to_json  # noqa: E402
+from app.engine.parcours import PathEngine  # noqa: E402
 from app.engine.vocabulaire import AVANCEMENTS, CNIG_ENUMS, ICPE, PORTEURS, PROPRIETAIRES, USAGES  # noqa: E402
 
 COMMUNES = ["62528", "75056", "13055", "69123", "59350", "97411", "2A004", "35238", "21231", "44109"]
@@ -92,13 +93,13 @@ def main() -> None:
     single_json = []
     for f in facts:
         t = time.perf_counter()
-        path_to_json(engine.compute(f), None)
+        path_body(engine.compute(f), None)
         single_json.append(time.perf_counter() - t)
     baseline = []
     for f in facts:
         t = time.perf_counter()
         for step in catalogs.steps:
-            evaluate(step.si, f)
+            evaluate(step.condition, f)
         baseline.append(time.perf_counter() - t)
 
     def q(values, p):

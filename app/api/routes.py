@@ -10,12 +10,11 @@ from marshmallow import ValidationError
 
 from app.content import current_content, path_engine
 from app.engine.facts import build_facts
-from app.engine.parcours import path_to_json
 from app.events import record
 from app.extensions import db
 from app.parcours.service import territory
 
-from . import bp
+from . import bodies, bp
 from .schemas import ParcoursRequestSchema
 from .spec import EXAMPLE, build_spec
 
@@ -103,7 +102,7 @@ def parcours():
     engine = path_engine()
     name = block["commune"]["nom"] if block else None
     result = engine.compute(build_facts(answers, facts_t), commune_name=name, warnings=warnings)
-    payload = path_to_json(result, block)
+    payload = bodies.path_body(result, block)
     record(
         "parcours_api",
         None,
@@ -119,127 +118,24 @@ def parcours():
     return jsonify(payload)
 
 
-def _d(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _sources(item) -> list[dict]:
-    return [{"url": src.url, "titre": src.titre} for src in item.sources]
-
-
 @bp.get("/api/v1/catalogue/etapes")
 def catalogue_etapes():
-    cat = current_content().catalogs
-    return jsonify(
-        {
-            "phases": [{"id": p.id, "titre": p.titre} for p in cat.phases],
-            "etapes": [
-                {
-                    "id": s.id,
-                    "phase": s.phase,
-                    "titre": s.titre,
-                    "objectif": s.objectif,
-                    "actions": list(s.actions),
-                    "qui": s.qui,
-                    "duree": s.duree,
-                    "cout": s.cout,
-                    "si": s.si,
-                    "apres": list(s.apres),
-                    "contacts": list(s.contacts),
-                    "financements": list(s.financements),
-                    "ressources": list(s.ressources),
-                    "sources": _sources(s),
-                    "verifie_le": _d(s.verifie_le),
-                    "a_confirmer": s.incertain,
-                }
-                for s in cat.steps
-            ],
-        }
-    )
+    return jsonify(bodies.steps_catalogue(current_content().catalogs))
 
 
 @bp.get("/api/v1/catalogue/financements")
 def catalogue_financements():
-    cat = current_content().catalogs
-    today = date.today()
-    return jsonify(
-        {
-            "financements": [
-                {
-                    "id": f.id,
-                    "nom": f.nom,
-                    "financeur": f.financeur,
-                    "nature": f.nature,
-                    "finance": list(f.finance),
-                    "beneficiaires": list(f.beneficiaires),
-                    "usages": list(f.usages),
-                    "si": f.si,
-                    "taux": f.taux,
-                    "plafond": f.plafond,
-                    "date_ouverture": _d(f.ouverture),
-                    "date_limite": _d(f.cloture),
-                    "statut": f.status(today),
-                    "recurrence": f.recurrence,
-                    "candidater": f.candidater,
-                    "url": f.url,
-                    "sources": _sources(f),
-                    "verifie_le": _d(f.verifie_le),
-                    "a_confirmer": f.incertain,
-                }
-                for f in cat.schemes.values()
-            ]
-        }
-    )
+    return jsonify(bodies.schemes_catalogue(current_content().catalogs, date.today()))
 
 
 @bp.get("/api/v1/catalogue/contacts")
 def catalogue_contacts():
-    cat = current_content().catalogs
-    return jsonify(
-        {
-            "types": [
-                {"id": t.id, "nom": t.nom, "role": t.role, "annuaire": t.annuaire}
-                for t in cat.contact_types.values()
-            ],
-            "contacts": [
-                {
-                    "id": c.id,
-                    "type": c.type,
-                    "nom": c.nom,
-                    "url": c.url,
-                    "couvre": {k: sorted(v) for k, v in c.couvre.items()},
-                    "statut_epf": c.statut_epf,
-                    "perimetre_partiel": c.perimetre_partiel,
-                    "sources": _sources(c),
-                    "verifie_le": _d(c.verifie_le),
-                    "a_confirmer": c.incertain,
-                }
-                for c in cat.contacts
-            ],
-        }
-    )
+    return jsonify(bodies.contacts_catalogue(current_content().catalogs))
 
 
 @bp.get("/api/v1/catalogue/ressources")
 def catalogue_ressources():
-    cat = current_content().catalogs
-    return jsonify(
-        {
-            "ressources": [
-                {
-                    "id": r.id,
-                    "titre": r.titre,
-                    "description": r.description,
-                    "url": r.url,
-                    "type": r.type,
-                    "sources": _sources(r),
-                    "verifie_le": _d(r.verifie_le),
-                    "a_confirmer": r.incertain,
-                }
-                for r in cat.resources.values()
-            ]
-        }
-    )
+    return jsonify(bodies.resources_catalogue(current_content().catalogs))
 
 
 @bp.get("/api/v1/openapi.json")

@@ -165,7 +165,18 @@ class EtapeSchema(Schema):
         },
     )
     ressources = fields.List(fields.String(), required=True)
-    a_confirmer = fields.String(required=True, allow_none=True)
+    note = fields.String(
+        required=True, allow_none=True, metadata={"description": "Remarque utile à l'utilisateur."}
+    )
+    a_confirmer = fields.String(
+        required=True, allow_none=True, metadata={"description": "Ce qui reste à confirmer (doute ouvert)."}
+    )
+    verifie = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Vrai seulement si l'élément a une date de vérification et aucun doute ouvert."
+        },
+    )
 
 
 class ContactSchema(Schema):
@@ -174,10 +185,17 @@ class ContactSchema(Schema):
     type = fields.String(required=True)
     role = fields.String(required=True)
     url = fields.String(required=True)
+    annuaire = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Vrai : « url » ouvre la recherche de l'Annuaire de l'administration, "
+            "pas le site propre de l'organisme."
+        },
+    )
     verifie = fields.Boolean(
         required=True,
         metadata={
-            "description": "Faux : lien vers l'Annuaire de l'administration, ou périmètre à confirmer."
+            "description": "Vrai seulement pour une page propre vérifiée, sans doute ouvert et au périmètre certain."
         },
     )
     remarque = fields.String(required=True, allow_none=True)
@@ -192,9 +210,39 @@ class FinancementSchema(Schema):
     financeur = fields.String(required=True)
     nature = fields.String(required=True)
     finance = fields.List(fields.String(), required=True)
-    statut = fields.String(required=True, validate=validate.OneOf(STATUTS_FINANCEMENT))
+    statut = fields.String(
+        required=True,
+        validate=validate.OneOf(STATUTS_FINANCEMENT),
+        metadata={
+            "description": "« ouvert » seulement avec une édition en cours confirmée par une source datée, "
+            "ou un fondement légal permanent ; « a_venir » quand la prochaine édition n'est pas publiée "
+            "(calendrier_confirme faux) ; « clos » après la fin du dispositif."
+        },
+    )
+    calendrier_confirme = fields.Boolean(
+        required=True,
+        metadata={"description": "Vrai quand les dates données sont celles de l'édition en cours."},
+    )
     date_ouverture = fields.String(required=True, allow_none=True, metadata={"format": "date"})
-    date_limite = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    date_limite = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "format": "date",
+            "description": "Date limite de l'édition en cours ; null si non publiée.",
+        },
+    )
+    derniere_date_limite = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "format": "date",
+            "description": "Dernière date limite connue quand l'édition en cours n'est pas publiée.",
+        },
+    )
+    recurrence = fields.String(
+        required=True, validate=validate.OneOf(["permanent", "annuelle", "ponctuelle"])
+    )
     jours_restants = fields.Integer(
         required=True,
         allow_none=True,
@@ -207,7 +255,18 @@ class FinancementSchema(Schema):
     plafond = fields.String(required=True, allow_none=True)
     candidater = fields.String(required=True)
     url = fields.String(required=True)
-    a_confirmer = fields.String(required=True, allow_none=True)
+    note = fields.String(
+        required=True, allow_none=True, metadata={"description": "Remarque utile à l'utilisateur."}
+    )
+    a_confirmer = fields.String(
+        required=True, allow_none=True, metadata={"description": "Ce qui reste à confirmer (doute ouvert)."}
+    )
+    verifie = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Vrai seulement si l'élément a une date de vérification et aucun doute ouvert."
+        },
+    )
 
 
 class RessourceSchema(Schema):
@@ -250,8 +309,23 @@ class SourceSchema(Schema):
 class _Item(Schema):
     id = fields.String(required=True)
     sources = fields.List(fields.Nested(SourceSchema), required=True)
-    verifie_le = fields.String(required=True, allow_none=True, metadata={"format": "date"})
-    a_confirmer = fields.String(required=True, allow_none=True)
+    verifie_le = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"format": "date", "description": "Jour où l'élément a été vérifié sur ses sources."},
+    )
+    note = fields.String(
+        required=True, allow_none=True, metadata={"description": "Remarque utile à l'utilisateur."}
+    )
+    a_confirmer = fields.String(
+        required=True, allow_none=True, metadata={"description": "Ce qui reste à confirmer (doute ouvert)."}
+    )
+    verifie = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Vrai seulement si l'élément a une date de vérification et aucun doute ouvert."
+        },
+    )
 
 
 class PhaseSchema(Schema):
@@ -289,10 +363,39 @@ class CatalogueFinancementSchema(_Item):
     si = fields.Raw(required=True, allow_none=True)
     taux = fields.String(required=True, allow_none=True)
     plafond = fields.String(required=True, allow_none=True)
+    statut = fields.String(
+        required=True,
+        validate=validate.OneOf(STATUTS_FINANCEMENT),
+        metadata={
+            "description": "« ouvert » seulement avec une édition en cours confirmée par une source datée, "
+            "ou un fondement légal permanent ; « a_venir » quand la prochaine édition n'est pas publiée "
+            "(calendrier_confirme faux) ; « clos » après la fin du dispositif."
+        },
+    )
+    calendrier_confirme = fields.Boolean(
+        required=True,
+        metadata={"description": "Vrai quand les dates données sont celles de l'édition en cours."},
+    )
     date_ouverture = fields.String(required=True, allow_none=True, metadata={"format": "date"})
-    date_limite = fields.String(required=True, allow_none=True, metadata={"format": "date"})
-    statut = fields.String(required=True, validate=validate.OneOf(STATUTS_FINANCEMENT))
-    recurrence = fields.String(required=True)
+    date_limite = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "format": "date",
+            "description": "Date limite de l'édition en cours ; null si non publiée.",
+        },
+    )
+    derniere_date_limite = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "format": "date",
+            "description": "Dernière date limite connue quand l'édition en cours n'est pas publiée.",
+        },
+    )
+    recurrence = fields.String(
+        required=True, validate=validate.OneOf(["permanent", "annuelle", "ponctuelle"])
+    )
     candidater = fields.String(required=True)
     url = fields.String(required=True)
 
@@ -311,7 +414,13 @@ class ContactTypeSchema(Schema):
 class CatalogueContactSchema(_Item):
     type = fields.String(required=True)
     nom = fields.String(required=True)
-    url = fields.String(required=True)
+    url = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Site propre de l'organisme ; null : le parcours renvoie vers l'Annuaire de l'administration."
+        },
+    )
     couvre = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
     statut_epf = fields.String(required=True, allow_none=True)
     perimetre_partiel = fields.Boolean(required=True)

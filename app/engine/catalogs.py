@@ -1,23 +1,29 @@
 """Reference catalogs: phases, steps, funding schemes, contacts and resources (``data/``).
 
-``load_catalogs(data_dir, vocabulary=None)`` reads every file, validates everything and raises
-:class:`ContentInvalid` listing *every* error with file, line and id (schema, duplicate ids,
-unknown phase / prerequisite / contact type / scheme / resource, prerequisite cycles, bad dates,
-non-https URLs, ``verifie_le`` in the future, conditions checked against the vocabulary).
+YAML keys are French (editors write them); Python attributes are English. This module is the
+single translation point: one small parser per kind of item, all sharing :class:`_Reader`.
 
-The result is immutable and meant to be loaded once per process (:func:`get_catalogs` caches it).
-Steps are stored in their stable topological order (phase order, then declared prerequisites,
-then file order). No Flask import.
+``load_catalogs(data_dir, vocabulary=None, today=None)`` reads every file, validates everything
+and raises :class:`ContentInvalid` listing *every* error with file, line and id (schema,
+duplicate ids, unknown phase / prerequisite / contact type / scheme / resource, prerequisite
+cycles, bad dates, non-https URLs, ``verifie_le`` in the future, conditions checked against the
+vocabulary). Steps are stored in their stable topological order (phase order, then declared
+prerequisites, then file order). Only :func:`app.engine.content.load_content` calls it.
+
+Every item carries its provenance: ``sources`` (the exact pages that back it), ``checked_on``
+(``verifie_le``: the day it was checked against them), a user-facing ``note`` and
+``to_confirm`` (``a_confirmer``: an open doubt, shown « À confirmer »), and ``editorial``
+(``redaction``: editors' notes, never rendered nor served). No Flask import.
 """
 
 from __future__ import annotations
 
 import heapq
 import re
-import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +51,7 @@ PORTEURS = (
 )
 ANNUAIRE_URL = "https://lannuaire.service-public.gouv.fr/"
 
-COMMON_KEYS = {"id", "sources", "verifie_le", "incertain"}
+COMMON_KEYS = {"id", "sources", "verifie_le", "note", "a_confirmer", "redaction"}
 STEP_KEYS = COMMON_KEYS | {
     "phase",
     "titre",
@@ -59,7 +65,6 @@ STEP_KEYS = COMMON_KEYS | {
     "contacts",
     "financements",
     "ressources",
-    "description",
 }
 SCHEME_KEYS = COMMON_KEYS | {
     "nom",
@@ -71,15 +76,22 @@ SCHEME_KEYS = COMMON_KEYS | {
     "si",
     "taux",
     "plafond",
-    "dates",
-    "recurrence",
+    "calendrier",
     "candidater",
     "url",
-    "description",
 }
+CALENDAR_KEYS = {"recurrence", "edition", "derniere_cloture", "fin", "base_legale"}
+EDITION_KEYS = {"annee", "ouverture", "cloture", "source", "publiee_le"}
 TYPE_KEYS = COMMON_KEYS | {"nom", "role", "annuaire", "url"}
-CONTACT_KEYS = COMMON_KEYS | {"type", "nom", "url", "couvre", "statut_epf", "perimetre_partiel", "role"}
+CONTACT_KEYS = COMMON_KEYS | {"type", "nom", "url", "couvre", "statut_epf", "perimetre_partiel"}
 RESOURCE_KEYS = COMMON_KEYS | {"titre", "description", "url", "type"}
+SOURCE_KEYS = {"url", "titre", "generale"}
+
+
+class SchemeStatus(StrEnum):
+    OPEN = "ouvert"
+    UPCOMING = "a_venir"
+    CLOSED = "clos"
 
 
 # --- model ---------------------------------------------------------------------------------------
@@ -88,106 +100,151 @@ RESOURCE_KEYS = COMMON_KEYS | {"titre", "description", "url", "type"}
 @dataclass(frozen=True)
 class Source:
     url: str
-    titre: str
+    title: str
+    general: bool = False  # a general page (directory, home page) is the right target
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """What every catalog item has: its id, its provenance and where it is written."""
+
+    id: str
+    sources: tuple[Source, ...] = ()
+    checked_on: date | None = None
+    note: str | None = None  # shown to users
+    to_confirm: str | None = None  # shown « À confirmer »: an open doubt
+    editorial: str | None = None  # editors only: never rendered nor served
+    file: str = ""
+    line: int | None = None
+
+    @property
+    def verified(self) -> bool:
+        """Checked against its sources, with no open doubt."""
+        return self.checked_on is not None and not self.to_confirm
 
 
 @dataclass(frozen=True)
 class Phase:
     id: str
-    titre: str
+    title: str
     index: int
 
 
-@dataclass(frozen=True)
-class Step:
-    id: str
+@dataclass(frozen=True, kw_only=True)
+class Step(Item):
     phase: str
-    titre: str
-    objectif: str
-    actions: tuple[str, ...]
-    qui: str
-    si: Any
-    apres: tuple[str, ...]
-    contacts: tuple[str, ...]  # contact TYPE ids
-    financements: tuple[str, ...]
-    ressources: tuple[str, ...]
-    sources: tuple[Source, ...]
-    verifie_le: date | None
-    duree: str | None = None
-    cout: str | None = None
-    incertain: str | None = None
+    title: str
+    objective: str
+    actions: tuple[str, ...] = ()
+    who: str = ""
+    condition: Any = None
+    after: tuple[str, ...] = ()
+    contact_types: tuple[str, ...] = ()
+    schemes: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    duration: str | None = None
+    cost: str | None = None
     order: int = 0  # position in the global topological order
-    file: str = ""  # where the step is written (content errors, editors' tools)
-    line: int | None = None
 
 
 @dataclass(frozen=True)
-class Scheme:
-    id: str
-    nom: str
-    financeur: str
-    nature: str
-    finance: tuple[str, ...]
-    beneficiaires: tuple[str, ...]
-    usages: tuple[str, ...]  # empty = every use
-    si: Any
-    ouverture: date | None
-    cloture: date | None
+class Edition:
+    """The current edition of a scheme (or the current offer), confirmed by a dated source."""
+
+    source: str
+    published_on: date
+    year: int | None = None
+    opens: date | None = None
+    closes: date | None = None
+
+
+@dataclass(frozen=True)
+class Timing:
+    """A scheme's status on a given day, and the dates that explain it."""
+
+    status: SchemeStatus
+    confirmed: bool  # the calendar shown is the current one, confirmed by a source
+    opens: date | None = None
+    closes: date | None = None  # deadline of the current edition
+    last_deadline: date | None = None  # when no current edition is confirmed
+
+
+@dataclass(frozen=True)
+class Calendar:
     recurrence: str
-    candidater: str
+    edition: Edition | None = None
+    last_deadline: date | None = None
+    end: date | None = None
+    legal_basis: Source | None = None
+
+    def timing(self, today: date) -> Timing:
+        """« No date » never means open: a scheme is open only with a confirmed current edition
+        or a cited legal basis; past its end it is closed."""
+        if self.end and today > self.end:
+            return Timing(SchemeStatus.CLOSED, True, last_deadline=self.end)
+        edition = self.edition
+        if edition is not None:
+            if edition.opens and today < edition.opens:
+                return Timing(SchemeStatus.UPCOMING, True, edition.opens, edition.closes)
+            if edition.closes and today > edition.closes:
+                if self.recurrence == "ponctuelle":
+                    return Timing(SchemeStatus.CLOSED, True, last_deadline=edition.closes)
+                return Timing(SchemeStatus.UPCOMING, False, last_deadline=edition.closes)
+            return Timing(SchemeStatus.OPEN, True, edition.opens, edition.closes)
+        if self.recurrence == "permanent" and self.legal_basis is not None:
+            return Timing(SchemeStatus.OPEN, True)
+        if self.recurrence == "ponctuelle" and self.last_deadline and today > self.last_deadline:
+            return Timing(SchemeStatus.CLOSED, True, last_deadline=self.last_deadline)
+        return Timing(SchemeStatus.UPCOMING, False, last_deadline=self.last_deadline)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scheme(Item):
+    name: str
+    funder: str
+    nature: str
+    finances: tuple[str, ...]
+    beneficiaries: tuple[str, ...]
+    uses: tuple[str, ...]  # empty = every use
+    condition: Any  # the ``si`` of the file
+    calendar: Calendar
+    how_to_apply: str
     url: str
-    sources: tuple[Source, ...]
-    verifie_le: date | None
-    taux: str | None = None
-    plafond: str | None = None
-    incertain: str | None = None
-    condition: Any = None  # beneficiaries + uses + si, as one condition
-    file: str = ""
-    line: int | None = None
+    rate: str | None = None
+    ceiling: str | None = None
+    eligibility: Any = None  # beneficiaries + uses + condition, as one condition
 
-    def status(self, today: date) -> str:
-        """``a_venir`` before opening, ``clos`` after closing, ``ouvert`` otherwise."""
-        if self.ouverture and today < self.ouverture:
-            return "a_venir"
-        if self.cloture and today > self.cloture:
-            return "clos"
-        return "ouvert"
+    def timing(self, today: date) -> Timing:
+        return self.calendar.timing(today)
+
+    def status(self, today: date) -> SchemeStatus:
+        return self.timing(today).status
 
 
-@dataclass(frozen=True)
-class ContactType:
-    id: str
-    nom: str
+@dataclass(frozen=True, kw_only=True)
+class ContactType(Item):
+    name: str
     role: str
-    annuaire: str | None
-    sources: tuple[Source, ...]
-    verifie_le: date | None
+    directory_code: str | None = None  # Annuaire de l'administration type, if any
+    url: str | None = None
 
 
-@dataclass(frozen=True)
-class Contact:
-    id: str
+@dataclass(frozen=True, kw_only=True)
+class Contact(Item):
     type: str
-    nom: str
-    url: str
-    couvre: Mapping[str, frozenset[str]]  # empty = national
-    sources: tuple[Source, ...]
-    verifie_le: date | None
-    statut_epf: str | None = None
-    perimetre_partiel: bool = False
-    incertain: str | None = None
+    name: str
+    url: str | None  # None: the official directory is linked instead
+    covers: Mapping[str, frozenset[str]]  # empty = national
+    epf_status: str | None = None
+    partial_perimeter: bool = False
 
 
-@dataclass(frozen=True)
-class Resource:
-    id: str
-    titre: str
+@dataclass(frozen=True, kw_only=True)
+class Resource(Item):
+    title: str
     description: str
     url: str
-    type: str
-    sources: tuple[Source, ...]
-    verifie_le: date | None
-    incertain: str | None = None
+    kind: str
 
 
 @dataclass
@@ -211,12 +268,15 @@ class Catalogs:
         self.contacts_by_type = by_type
 
 
-# --- validation helpers --------------------------------------------------------------------------
+# --- field readers -------------------------------------------------------------------------------
 
 
-class _Collector:
-    def __init__(self, root: Path):
+class _Reader:
+    """Collects every error; each helper reads one field of one item and reports what is wrong."""
+
+    def __init__(self, root: Path, today: date):
         self.root = root
+        self.today = today
         self.errors: list[ContentError] = []
 
     def name(self, path: Path) -> str:
@@ -228,127 +288,150 @@ class _Collector:
     def add(self, file: str, node: Any, item_id: str | None, message: str) -> None:
         self.errors.append(ContentError(file, line_of(node), item_id, message))
 
+    def text(self, file: str, item: Mapping, key: str, iid: str | None, required: bool = True) -> str | None:
+        value = item.get(key)
+        if value is None:
+            if required:
+                self.add(file, item, iid, f"champ obligatoire « {key} » manquant")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.add(file, item, iid, f"« {key} » doit être un texte non vide")
+            return None
+        return value.strip()
 
-def _text(
-    c: _Collector, file: str, item: Mapping, key: str, iid: str | None, required: bool = True
-) -> str | None:
-    value = item.get(key)
-    if value is None:
-        if required:
-            c.add(file, item, iid, f"champ obligatoire « {key} » manquant")
+    def str_list(
+        self, file: str, item: Mapping, key: str, iid: str | None, allowed: tuple[str, ...] | None = None
+    ) -> tuple[str, ...]:
+        value = item.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(file, item, iid, f"« {key} » doit être une liste de textes")
+            return ()
+        if allowed is not None:
+            bad = [v for v in value if v not in allowed]
+            if bad:
+                self.add(
+                    file,
+                    item,
+                    iid,
+                    f"« {key} » : valeur(s) inconnue(s) {bad} (possibles : {', '.join(allowed)})",
+                )
+        return tuple(value)
+
+    def https(self, file: str, node: Any, iid: str | None, url: Any, what: str = "url") -> str:
+        if not isinstance(url, str) or not url.startswith("https://") or " " in url:
+            self.add(file, node, iid, f"« {what} » doit être une adresse https:// (reçu {url!r})")
+            return ""
+        return url
+
+    def date(self, file: str, node: Any, iid: str | None, value: Any, what: str) -> date | None:
+        if value is None:
+            return None
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.add(file, node, iid, f"« {what} » doit être une date AAAA-MM-JJ (reçu {value!r})")
         return None
-    if not isinstance(value, str) or not value.strip():
-        c.add(file, item, iid, f"« {key} » doit être un texte non vide")
-        return None
-    return value.strip()
 
+    def unknown_keys(self, file: str, node: Mapping, iid: str | None, keys: set[str], what: str = "") -> None:
+        unknown = sorted(str(k) for k in node if k not in keys)
+        if unknown:
+            self.add(file, node, iid, f"champ(s) inconnu(s){what} : {', '.join(unknown)}")
 
-def _str_list(
-    c: _Collector, file: str, item: Mapping, key: str, iid: str | None, allowed: tuple[str, ...] | None = None
-) -> tuple[str, ...]:
-    value = item.get(key)
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        c.add(file, item, iid, f"« {key} » doit être une liste de textes")
-        return ()
-    if allowed is not None:
-        bad = [v for v in value if v not in allowed]
-        if bad:
-            c.add(
-                file, item, iid, f"« {key} » : valeur(s) inconnue(s) {bad} (possibles : {', '.join(allowed)})"
-            )
-    return tuple(value)
+    def source(self, file: str, raw: Any, iid: str | None, fallback: Any) -> Source | None:
+        if not isinstance(raw, Mapping) or not raw.get("titre"):
+            self.add(file, raw if raw is not None else fallback, iid, "source sans « titre » ou mal formée")
+            return None
+        self.unknown_keys(file, raw, iid, SOURCE_KEYS, " dans une source")
+        general = raw.get("generale", False)
+        if not isinstance(general, bool):
+            self.add(file, raw, iid, "« generale » doit valoir true ou false")
+            general = False
+        return Source(self.https(file, raw, iid, raw.get("url"), "sources.url"), str(raw["titre"]), general)
 
+    def provenance(self, file: str, item: Mapping, iid: str | None, keys: set[str]) -> dict[str, Any]:
+        """The fields every item shares, as keyword arguments of :class:`Item`."""
+        self.unknown_keys(file, item, iid, keys)
+        sources: list[Source] = []
+        raw = item.get("sources")
+        if not isinstance(raw, list) or not raw:
+            self.add(file, item, iid, "« sources » doit être une liste non vide de {url, titre}")
+        else:
+            sources = [s for s in (self.source(file, src, iid, item) for src in raw) if s is not None]
+        checked = self.date(file, item, iid, item.get("verifie_le"), "verifie_le")
+        if checked and checked > self.today:
+            self.add(file, item, iid, f"« verifie_le » est dans le futur ({checked.isoformat()})")
+        return {
+            "id": iid or "",
+            "sources": tuple(sources),
+            "checked_on": checked,
+            "note": self.text(file, item, "note", iid, required=False),
+            "to_confirm": self.text(file, item, "a_confirmer", iid, required=False),
+            "editorial": self.text(file, item, "redaction", iid, required=False),
+            "file": file,
+            "line": line_of(item),
+        }
 
-def _https(c: _Collector, file: str, node: Any, iid: str | None, url: Any, what: str = "url") -> str:
-    if not isinstance(url, str) or not url.startswith("https://") or " " in url:
-        c.add(file, node, iid, f"« {what} » doit être une adresse https:// (reçu {url!r})")
-        return ""
-    return url
-
-
-def _date(c: _Collector, file: str, node: Any, iid: str | None, value: Any, what: str) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+    def items(self, path: Path) -> list[tuple[str, Mapping]]:
+        """(display file name, item) pairs of one YAML list file."""
+        name = self.name(path)
         try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    c.add(file, node, iid, f"« {what} » doit être une date AAAA-MM-JJ (reçu {value!r})")
-    return None
-
-
-def _common(c: _Collector, file: str, item: Mapping, iid: str | None, keys: set[str], today: date):
-    unknown = sorted(str(k) for k in item if k not in keys)
-    if unknown:
-        c.add(file, item, iid, f"champ(s) inconnu(s) : {', '.join(unknown)}")
-    sources: list[Source] = []
-    raw = item.get("sources")
-    if not isinstance(raw, list) or not raw:
-        c.add(file, item, iid, "« sources » doit être une liste non vide de {url, titre}")
-    else:
-        for src in raw:
-            if not isinstance(src, Mapping) or not src.get("titre"):
-                c.add(file, src if src is not None else item, iid, "source sans « titre » ou mal formée")
+            data = load_yaml(path, name)
+        except ContentInvalid as exc:
+            self.errors += exc.errors
+            return []
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            self.add(name, data, None, "le fichier doit contenir une liste d'éléments")
+            return []
+        out = []
+        for item in data:
+            if not isinstance(item, Mapping):
+                self.add(name, data, None, f"élément mal formé (un bloc clé: valeur est attendu) : {item!r}")
                 continue
-            url = _https(c, file, src, iid, src.get("url"), "sources.url")
-            sources.append(Source(url, str(src["titre"])))
-    checked = item.get("verifie_le")
-    if checked is None:
-        c.add(file, item, iid, "champ obligatoire « verifie_le » manquant")
-        verified = None
-    else:
-        verified = _date(c, file, item, iid, checked, "verifie_le")
-        if verified and verified > today:
-            c.add(file, item, iid, f"« verifie_le » est dans le futur ({verified.isoformat()})")
-    incertain = item.get("incertain")
-    if incertain is not None and not (isinstance(incertain, str) and incertain.strip()):
-        c.add(file, item, iid, "« incertain » doit être une phrase")
-        incertain = None
-    return tuple(sources), verified, incertain
+            out.append((name, item))
+        return out
 
+    def folder(self, sub: str, exclude: tuple[str, ...] = ()) -> list[tuple[str, Mapping]]:
+        folder = self.root / sub
+        if not folder.is_dir():
+            self.add(self.name(folder), None, None, "dossier manquant")
+            return []
+        out = []
+        for path in sorted(folder.glob("*.yaml")):
+            if path.name not in exclude:
+                out += self.items(path)
+        return out
 
-def _items(c: _Collector, path: Path) -> list[tuple[str, Mapping]]:
-    """(display file name, item) pairs of one YAML list file."""
-    name = c.name(path)
-    try:
-        data = load_yaml(path, name)
-    except ContentInvalid as exc:
-        c.errors += exc.errors
-        return []
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        c.add(name, data, None, "le fichier doit contenir une liste d'éléments")
-        return []
-    out = []
-    for item in data:
-        if not isinstance(item, Mapping):
-            c.add(name, data, None, f"élément mal formé (un bloc clé: valeur est attendu) : {item!r}")
-            continue
-        out.append((name, item))
-    return out
+    def ident(self, file: str, item: Mapping, seen: dict[str, str]) -> str | None:
+        iid = item.get("id")
+        if not isinstance(iid, str) or not ID_RE.match(iid):
+            self.add(
+                file,
+                item,
+                str(iid) if iid is not None else None,
+                "« id » manquant ou mal formé (minuscules, chiffres et tirets)",
+            )
+            return None
+        if iid in seen:
+            self.add(file, item, iid, f"identifiant en double (déjà défini dans {seen[iid]})")
+            return None
+        seen[iid] = f"{file}, ligne {line_of(item)}"
+        return iid
 
-
-def _id(c: _Collector, file: str, item: Mapping, seen: dict[str, str]) -> str | None:
-    iid = item.get("id")
-    if not isinstance(iid, str) or not ID_RE.match(iid):
-        c.add(
-            file,
-            item,
-            str(iid) if iid is not None else None,
-            "« id » manquant ou mal formé (minuscules, chiffres et tirets)",
-        )
-        return None
-    if iid in seen:
-        c.add(file, item, iid, f"identifiant en double (déjà défini dans {seen[iid]})")
-        return None
-    seen[iid] = f"{file}, ligne {line_of(item)}"
-    return iid
+    def condition(self, file: str, item: Mapping, iid: str, resolve) -> Any:
+        cond = item.get("si")
+        if cond is None:
+            return None
+        for message in conditions.check(cond, resolve):
+            self.add(file, cond if line_of(cond) else item, iid, message)
+        return cond
 
 
 def _resolver(vocabulary: Vocabulary | None, all_conditions: list[Any]):
@@ -360,23 +443,13 @@ def _resolver(vocabulary: Vocabulary | None, all_conditions: list[Any]):
 
     vocab = default_vocabulary()
     ops: dict[tuple[str, str], set[str]] = {}
-
-    def scan(cond: Any) -> None:
-        if isinstance(cond, list):
-            for child in cond:
-                scan(child)
-        elif isinstance(cond, Mapping):
-            for key, child in cond.items():
-                if key in conditions.COMBINATORS:
-                    scan(child)
-            for kind in conditions.KINDS:
-                if kind in cond:
-                    ops.setdefault((kind, str(cond[kind])), set()).update(
-                        k for k in cond if k in conditions.OPERATORS
-                    )
-
     for cond in all_conditions:
-        scan(cond)
+        for atom in conditions.atoms(cond):
+            for kind in conditions.KINDS:
+                if kind in atom:
+                    ops.setdefault((kind, str(atom[kind])), set()).update(
+                        k for k in atom if k in conditions.OPERATORS
+                    )
 
     def resolve(fact):
         if fact in vocab:
@@ -393,13 +466,276 @@ def _resolver(vocabulary: Vocabulary | None, all_conditions: list[Any]):
     return resolve
 
 
-def _check_condition(c: _Collector, file: str, item: Mapping, iid: str, resolve) -> Any:
-    cond = item.get("si")
-    if cond is None:
+# --- one parser per kind -------------------------------------------------------------------------
+
+
+def _parse_phases(r: _Reader) -> list[Phase]:
+    path = r.root / "phases.yaml"
+    if not path.exists():
+        r.add(r.name(path), None, None, "fichier des phases manquant")
+        return []
+    phases: list[Phase] = []
+    seen: dict[str, str] = {}
+    for file, item in r.items(path):
+        pid = r.ident(file, item, seen)
+        title = r.text(file, item, "titre", pid)
+        r.unknown_keys(file, item, pid, {"id", "titre"})
+        if pid and title:
+            phases.append(Phase(pid, title, len(phases)))
+    return phases
+
+
+def _parse_resource(r: _Reader, file: str, item: Mapping, iid: str | None) -> Resource | None:
+    common = r.provenance(file, item, iid, RESOURCE_KEYS)
+    title = r.text(file, item, "titre", iid)
+    description = r.text(file, item, "description", iid, required=False) or ""
+    url = r.https(file, item, iid, item.get("url"))
+    kind = item.get("type")
+    if kind not in RESOURCE_TYPES:
+        r.add(file, item, iid, f"« type » doit valoir {', '.join(RESOURCE_TYPES)} (reçu {kind!r})")
+    if not (iid and title):
         return None
-    for message in conditions.check(cond, resolve):
-        c.add(file, cond if line_of(cond) else item, iid, message)
-    return cond
+    return Resource(**common, title=title, description=description, url=url, kind=str(kind))
+
+
+def _parse_contact_type(r: _Reader, file: str, item: Mapping, iid: str | None) -> ContactType | None:
+    common = r.provenance(file, item, iid, TYPE_KEYS)
+    name = r.text(file, item, "nom", iid)
+    role = r.text(file, item, "role", iid, required=False) or ""
+    code = item.get("annuaire")
+    if code is not None and not isinstance(code, str):
+        r.add(file, item, iid, "« annuaire » doit être un code texte")
+        code = None
+    url = r.https(file, item, iid, item["url"]) if item.get("url") is not None else None
+    if not (iid and name):
+        return None
+    return ContactType(**common, name=name, role=role, directory_code=code, url=url or None)
+
+
+def _parse_coverage(r: _Reader, file: str, item: Mapping, iid: str | None) -> dict[str, frozenset[str]]:
+    covers: dict[str, frozenset[str]] = {}
+    raw = item.get("couvre")
+    if raw is None:
+        return covers
+    if not isinstance(raw, Mapping) or not raw:
+        r.add(file, item, iid, f"« couvre » doit lister {', '.join(COVERAGE_KEYS)}")
+        return covers
+    for key, codes in raw.items():
+        if key not in COVERAGE_KEYS:
+            r.add(
+                file,
+                raw,
+                iid,
+                f"« couvre » : clé inconnue « {key} » (possibles : {', '.join(COVERAGE_KEYS)})",
+            )
+        elif not isinstance(codes, list) or not all(isinstance(x, (str, int)) for x in codes):
+            r.add(file, raw, iid, f"« couvre.{key} » doit être une liste de codes (entre guillemets)")
+        else:
+            covers[key] = frozenset(str(x) for x in codes)
+    return covers
+
+
+def _parse_contact(
+    r: _Reader, file: str, item: Mapping, iid: str | None, types: Mapping[str, ContactType]
+) -> Contact | None:
+    common = r.provenance(file, item, iid, CONTACT_KEYS)
+    name = r.text(file, item, "nom", iid)
+    ctype = item.get("type")
+    if ctype not in types:
+        r.add(file, item, iid, f"type de contact inconnu « {ctype} » (voir contacts/types.yaml)")
+    url = r.https(file, item, iid, item["url"]) if item.get("url") is not None else None
+    covers = _parse_coverage(r, file, item, iid)
+    epf_status = item.get("statut_epf")
+    if epf_status is not None and epf_status not in ("etat", "local"):
+        r.add(file, item, iid, f"« statut_epf » doit valoir etat ou local (reçu {epf_status!r})")
+    partial = item.get("perimetre_partiel", False)
+    if not isinstance(partial, bool):
+        r.add(file, item, iid, "« perimetre_partiel » doit valoir true ou false")
+        partial = False
+    if not (iid and name and ctype in types):
+        return None
+    return Contact(
+        **common,
+        type=str(ctype),
+        name=name,
+        url=url or None,
+        covers=covers,
+        epf_status=epf_status,
+        partial_perimeter=partial,
+    )
+
+
+def _parse_edition(
+    r: _Reader, file: str, raw: Any, iid: str | None, sources: tuple[Source, ...]
+) -> Edition | None:
+    if not isinstance(raw, Mapping):
+        r.add(
+            file,
+            raw,
+            iid,
+            "« calendrier.edition » doit être un bloc (source, publiee_le, ouverture, cloture)",
+        )
+        return None
+    r.unknown_keys(file, raw, iid, EDITION_KEYS, " dans « calendrier.edition »")
+    source = r.https(file, raw, iid, raw.get("source"), "calendrier.edition.source")
+    if source and source not in {s.url for s in sources}:
+        r.add(file, raw, iid, "« calendrier.edition.source » doit figurer aussi dans « sources »")
+    published = r.date(file, raw, iid, raw.get("publiee_le"), "calendrier.edition.publiee_le")
+    if raw.get("publiee_le") is None:
+        r.add(
+            file, raw, iid, "« calendrier.edition » doit dire quand l'édition a été publiée (« publiee_le »)"
+        )
+    opens = r.date(file, raw, iid, raw.get("ouverture"), "calendrier.edition.ouverture")
+    closes = r.date(file, raw, iid, raw.get("cloture"), "calendrier.edition.cloture")
+    if opens and closes and opens > closes:
+        r.add(file, raw, iid, "la date d'ouverture est postérieure à la date de clôture")
+    year = raw.get("annee")
+    if year is not None and not isinstance(year, int):
+        r.add(file, raw, iid, "« calendrier.edition.annee » doit être une année")
+        year = None
+    if not (source and published):
+        return None
+    return Edition(source, published, year, opens, closes)
+
+
+def _parse_calendar(
+    r: _Reader, file: str, item: Mapping, iid: str | None, sources: tuple[Source, ...]
+) -> Calendar:
+    raw = item.get("calendrier")
+    if not isinstance(raw, Mapping):
+        r.add(file, item, iid, "champ obligatoire « calendrier » manquant (au moins « recurrence »)")
+        return Calendar("ponctuelle")
+    r.unknown_keys(file, raw, iid, CALENDAR_KEYS, " dans « calendrier »")
+    recurrence = raw.get("recurrence")
+    if recurrence not in RECURRENCES:
+        r.add(
+            file,
+            raw,
+            iid,
+            f"« calendrier.recurrence » doit valoir {', '.join(RECURRENCES)} (reçu {recurrence!r})",
+        )
+        recurrence = "ponctuelle"
+    edition = (
+        _parse_edition(r, file, raw["edition"], iid, sources) if raw.get("edition") is not None else None
+    )
+    legal = None
+    if raw.get("base_legale") is not None:
+        legal = r.source(file, raw["base_legale"], iid, raw)
+        if recurrence != "permanent":
+            r.add(file, raw, iid, "« calendrier.base_legale » ne vaut que pour un dispositif permanent")
+    return Calendar(
+        str(recurrence),
+        edition,
+        r.date(file, raw, iid, raw.get("derniere_cloture"), "calendrier.derniere_cloture"),
+        r.date(file, raw, iid, raw.get("fin"), "calendrier.fin"),
+        legal,
+    )
+
+
+def _parse_scheme(r: _Reader, file: str, item: Mapping, iid: str | None, resolve) -> Scheme | None:
+    common = r.provenance(file, item, iid, SCHEME_KEYS)
+    name = r.text(file, item, "nom", iid)
+    funder = r.text(file, item, "financeur", iid) or ""
+    nature = item.get("nature")
+    if nature not in NATURES:
+        r.add(file, item, iid, f"« nature » doit valoir {', '.join(NATURES)} (reçu {nature!r})")
+    finances = r.str_list(file, item, "finance", iid, FINANCE)
+    if not finances:
+        r.add(file, item, iid, "« finance » doit lister ce que le dispositif finance")
+    beneficiaries = r.str_list(file, item, "beneficiaires", iid, PORTEURS)
+    if not beneficiaries:
+        r.add(file, item, iid, "« beneficiaires » doit lister au moins un porteur")
+    uses = r.str_list(file, item, "usages", iid, CNIG_ENUMS["site_reconv_type"])
+    cond = r.condition(file, item, iid or "?", resolve)
+    calendar = _parse_calendar(r, file, item, iid, common["sources"])
+    how_to_apply = r.text(file, item, "candidater", iid, required=False) or ""
+    url = r.https(file, item, iid, item.get("url"))
+    rate, ceiling = item.get("taux"), item.get("plafond")
+    for key, value in (("taux", rate), ("plafond", ceiling)):
+        if value is not None and not isinstance(value, str):
+            r.add(file, item, iid, f"« {key} » doit être un texte (avec sa source)")
+    if not (iid and name):
+        return None
+    parts: list[Any] = [{"question": "porteur", "est": list(beneficiaries)}] if beneficiaries else []
+    if uses:
+        parts.append({"question": "usage", "est": list(uses)})
+    if cond is not None:
+        parts.append(cond)
+    return Scheme(
+        **common,
+        name=name,
+        funder=funder,
+        nature=str(nature),
+        finances=finances,
+        beneficiaries=beneficiaries,
+        uses=uses,
+        condition=cond,
+        calendar=calendar,
+        how_to_apply=how_to_apply,
+        url=url,
+        rate=rate if isinstance(rate, str) else None,
+        ceiling=ceiling if isinstance(ceiling, str) else None,
+        eligibility={conditions.ALL: parts} if parts else None,
+    )
+
+
+def _parse_step(
+    r: _Reader,
+    file: str,
+    item: Mapping,
+    iid: str | None,
+    resolve,
+    known: Mapping[str, Any],
+) -> Step | None:
+    """``known``: phases, contact types, scheme ids and resources the step may reference."""
+    common = r.provenance(file, item, iid, STEP_KEYS)
+    phase = item.get("phase")
+    if phase not in known["phases"]:
+        r.add(file, item, iid, f"phase inconnue « {phase} » (possibles : {', '.join(known['phases'])})")
+    title = r.text(file, item, "titre", iid)
+    references = {}
+    for key, what, where in (
+        ("contacts", "type de contact inconnu « {} » (voir contacts/types.yaml)", "types"),
+        ("financements", "financement inconnu « {} »", "schemes"),
+        ("ressources", "ressource inconnue « {} »", "resources"),
+    ):
+        references[key] = r.str_list(file, item, key, iid)
+        for ref in references[key]:
+            if ref not in known[where]:
+                r.add(file, item, iid, what.format(ref))
+    for key in ("duree", "cout"):
+        if item.get(key) is not None and not isinstance(item.get(key), str):
+            r.add(file, item, iid, f"« {key} » doit être un texte")
+    cond = r.condition(file, item, iid or "?", resolve)
+    if not (iid and title and phase in known["phases"]):
+        return None
+    return Step(
+        **common,
+        phase=str(phase),
+        title=title,
+        objective=r.text(file, item, "objectif", iid) or "",
+        actions=r.str_list(file, item, "actions", iid),
+        who=r.text(file, item, "qui", iid, required=False) or "",
+        condition=cond,
+        after=r.str_list(file, item, "apres", iid),
+        contact_types=references["contacts"],
+        schemes=references["financements"],
+        resources=references["ressources"],
+        duration=item.get("duree"),
+        cost=item.get("cout"),
+    )
+
+
+def _parse_all(r: _Reader, raw: list[tuple[str, Mapping]], parse) -> list:
+    """Parse every raw item of a kind with ``parse(file, item, id)``; ids unique within the kind."""
+    seen: dict[str, str] = {}
+    out = []
+    for file, item in raw:
+        iid = r.ident(file, item, seen)
+        parsed = parse(file, item, iid)
+        if parsed is not None:
+            out.append(parsed)
+    return out
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -409,279 +745,61 @@ def load_catalogs(
     data_dir: str | Path, vocabulary: Vocabulary | None = None, today: date | None = None
 ) -> Catalogs:
     """Load and validate every catalog under ``data_dir``; raise ContentInvalid with all errors."""
-    root = Path(data_dir)
-    today = today or date.today()
-    c = _Collector(root)
-
-    # Phases.
-    phases: list[Phase] = []
-    phases_path = root / "phases.yaml"
-    if not phases_path.exists():
-        c.add(c.name(phases_path), None, None, "fichier des phases manquant")
-    else:
-        seen: dict[str, str] = {}
-        for file, item in _items(c, phases_path):
-            pid = _id(c, file, item, seen)
-            titre = _text(c, file, item, "titre", pid)
-            extra = sorted(str(k) for k in item if k not in ("id", "titre"))
-            if extra:
-                c.add(file, item, pid, f"champ(s) inconnu(s) : {', '.join(extra)}")
-            if pid and titre:
-                phases.append(Phase(pid, titre, len(phases)))
-    phase_ids = {p.id: p for p in phases}
-
+    r = _Reader(Path(data_dir), today or date.today())
+    phases = _parse_phases(r)
     # Raw items first, so that conditions can be checked with operators seen across catalogs.
-    def files(sub: str, exclude: tuple[str, ...] = ()) -> list[tuple[str, Mapping]]:
-        folder = root / sub
-        if not folder.is_dir():
-            c.add(c.name(folder), None, None, "dossier manquant")
-            return []
-        out = []
-        for path in sorted(folder.glob("*.yaml")):
-            if path.name not in exclude:
-                out += _items(c, path)
-        return out
-
-    raw_steps = files("etapes")
-    raw_schemes = files("financements")
-    types_path = root / "contacts" / "types.yaml"
-    raw_types = _items(c, types_path) if types_path.exists() else []
+    raw_steps = r.folder("etapes")
+    raw_schemes = r.folder("financements")
+    types_path = r.root / "contacts" / "types.yaml"
     if not types_path.exists():
-        c.add(c.name(types_path), None, None, "fichier des types de contacts manquant")
-    raw_contacts = files("contacts", exclude=("types.yaml",))
-    raw_resources = files("ressources")
+        r.add(r.name(types_path), None, None, "fichier des types de contacts manquant")
+    raw_types = r.items(types_path) if types_path.exists() else []
+    raw_contacts = r.folder("contacts", exclude=("types.yaml",))
+    raw_resources = r.folder("ressources")
     resolve = _resolver(
         vocabulary, [i.get("si") for _, i in raw_steps + raw_schemes if i.get("si") is not None]
     )
 
-    # Resources.
-    resources: dict[str, Resource] = {}
-    seen = {}
-    for file, item in raw_resources:
-        iid = _id(c, file, item, seen)
-        sources, verified, incertain = _common(c, file, item, iid, RESOURCE_KEYS, today)
-        titre = _text(c, file, item, "titre", iid)
-        description = _text(c, file, item, "description", iid, required=False) or ""
-        url = _https(c, file, item, iid, item.get("url"))
-        rtype = item.get("type")
-        if rtype not in RESOURCE_TYPES:
-            c.add(file, item, iid, f"« type » doit valoir {', '.join(RESOURCE_TYPES)} (reçu {rtype!r})")
-        if iid and titre:
-            resources[iid] = Resource(iid, titre, description, url, str(rtype), sources, verified, incertain)
+    resources = {
+        x.id: x for x in _parse_all(r, raw_resources, lambda f, i, iid: _parse_resource(r, f, i, iid))
+    }
+    types = {x.id: x for x in _parse_all(r, raw_types, lambda f, i, iid: _parse_contact_type(r, f, i, iid))}
+    contacts = _parse_all(r, raw_contacts, lambda f, i, iid: _parse_contact(r, f, i, iid, types))
+    schemes = {
+        x.id: x for x in _parse_all(r, raw_schemes, lambda f, i, iid: _parse_scheme(r, f, i, iid, resolve))
+    }
+    known = {
+        "phases": {p.id: p for p in phases},
+        "types": types,
+        "schemes": {str(i.get("id")) for _, i in raw_schemes},
+        "resources": resources,
+    }
+    steps = _parse_all(r, raw_steps, lambda f, i, iid: _parse_step(r, f, i, iid, resolve, known))
+    _check_prerequisites(r, raw_steps)
+    ordered = _topological(steps, known["phases"], r)
+    if r.errors:
+        raise ContentInvalid(r.errors)
+    return Catalogs(phases, ordered, schemes, types, contacts, resources)
 
-    # Contact types and contacts.
-    contact_types: dict[str, ContactType] = {}
-    seen = {}
-    for file, item in raw_types:
-        iid = _id(c, file, item, seen)
-        sources, verified, _ = _common(c, file, item, iid, TYPE_KEYS, today)
-        nom = _text(c, file, item, "nom", iid)
-        role = _text(c, file, item, "role", iid, required=False) or ""
-        annuaire = item.get("annuaire")
-        if annuaire is not None and not isinstance(annuaire, str):
-            c.add(file, item, iid, "« annuaire » doit être un code texte")
-            annuaire = None
-        if item.get("url") is not None:
-            _https(c, file, item, iid, item.get("url"))
-        if iid and nom:
-            contact_types[iid] = ContactType(iid, nom, role, annuaire, sources, verified)
-    contacts: list[Contact] = []
-    seen = {}
-    for file, item in raw_contacts:
-        iid = _id(c, file, item, seen)
-        sources, verified, incertain = _common(c, file, item, iid, CONTACT_KEYS, today)
-        nom = _text(c, file, item, "nom", iid)
-        ctype = item.get("type")
-        if ctype not in contact_types:
-            c.add(file, item, iid, f"type de contact inconnu « {ctype} » (voir contacts/types.yaml)")
-        url = _https(c, file, item, iid, item.get("url"))
-        couvre: dict[str, frozenset[str]] = {}
-        raw = item.get("couvre")
-        if raw is not None:
-            if not isinstance(raw, Mapping) or not raw:
-                c.add(file, item, iid, f"« couvre » doit lister {', '.join(COVERAGE_KEYS)}")
-            else:
-                for key, codes in raw.items():
-                    if key not in COVERAGE_KEYS:
-                        c.add(
-                            file,
-                            raw,
-                            iid,
-                            f"« couvre » : clé inconnue « {key} » (possibles : {', '.join(COVERAGE_KEYS)})",
-                        )
-                    elif not isinstance(codes, list) or not all(isinstance(x, (str, int)) for x in codes):
-                        c.add(
-                            file,
-                            raw,
-                            iid,
-                            f"« couvre.{key} » doit être une liste de codes (entre guillemets)",
-                        )
-                    else:
-                        couvre[key] = frozenset(str(x) for x in codes)
-        statut_epf = item.get("statut_epf")
-        if statut_epf is not None and statut_epf not in ("etat", "local"):
-            c.add(file, item, iid, f"« statut_epf » doit valoir etat ou local (reçu {statut_epf!r})")
-        partiel = item.get("perimetre_partiel", False)
-        if not isinstance(partiel, bool):
-            c.add(file, item, iid, "« perimetre_partiel » doit valoir true ou false")
-            partiel = False
-        if iid and nom and ctype in contact_types:
-            contacts.append(
-                Contact(iid, ctype, nom, url, couvre, sources, verified, statut_epf, partiel, incertain)
-            )
 
-    # Funding schemes.
-    schemes: dict[str, Scheme] = {}
-    seen = {}
-    for file, item in raw_schemes:
-        iid = _id(c, file, item, seen)
-        sources, verified, incertain = _common(c, file, item, iid, SCHEME_KEYS, today)
-        nom = _text(c, file, item, "nom", iid)
-        financeur = _text(c, file, item, "financeur", iid) or ""
-        nature = item.get("nature")
-        if nature not in NATURES:
-            c.add(file, item, iid, f"« nature » doit valoir {', '.join(NATURES)} (reçu {nature!r})")
-        finance = _str_list(c, file, item, "finance", iid, FINANCE)
-        if not finance:
-            c.add(file, item, iid, "« finance » doit lister ce que le dispositif finance")
-        beneficiaires = _str_list(c, file, item, "beneficiaires", iid, PORTEURS)
-        if not beneficiaires:
-            c.add(file, item, iid, "« beneficiaires » doit lister au moins un porteur")
-        usages = _str_list(c, file, item, "usages", iid, CNIG_ENUMS["site_reconv_type"])
-        cond = _check_condition(c, file, item, iid or "?", resolve)
-        dates = item.get("dates") or {}
-        if not isinstance(dates, Mapping) or any(k not in ("ouverture", "cloture") for k in dates):
-            c.add(file, item, iid, "« dates » n'accepte que « ouverture » et « cloture »")
-            dates = {}
-        ouverture = _date(c, file, dates or item, iid, dates.get("ouverture"), "dates.ouverture")
-        cloture = _date(c, file, dates or item, iid, dates.get("cloture"), "dates.cloture")
-        if ouverture and cloture and ouverture > cloture:
-            c.add(file, dates, iid, "la date d'ouverture est postérieure à la date de clôture")
-        recurrence = item.get("recurrence")
-        if recurrence not in RECURRENCES:
-            c.add(
-                file, item, iid, f"« recurrence » doit valoir {', '.join(RECURRENCES)} (reçu {recurrence!r})"
-            )
-        candidater = _text(c, file, item, "candidater", iid, required=False) or ""
-        url = _https(c, file, item, iid, item.get("url"))
-        taux = item.get("taux")
-        plafond = item.get("plafond")
-        for key, value in (("taux", taux), ("plafond", plafond)):
-            if value is not None and not isinstance(value, str):
-                c.add(file, item, iid, f"« {key} » doit être un texte (avec sa source)")
-        if iid and nom:
-            parts: list[Any] = [{"question": "porteur", "est": list(beneficiaires)}] if beneficiaires else []
-            if usages:
-                parts.append({"question": "usage", "est": list(usages)})
-            if cond is not None:
-                parts.append(cond)
-            schemes[iid] = Scheme(
-                iid,
-                nom,
-                financeur,
-                str(nature),
-                finance,
-                beneficiaires,
-                usages,
-                cond,
-                ouverture,
-                cloture,
-                str(recurrence),
-                candidater,
-                url,
-                sources,
-                verified,
-                taux if isinstance(taux, str) else None,
-                plafond if isinstance(plafond, str) else None,
-                incertain,
-                {conditions.ALL: parts} if parts else None,
-                file=file,
-                line=line_of(item),
-            )
-
-    # Steps.
-    scheme_ids = seen_ids(raw_schemes)
-    steps: list[Step] = []
-    step_nodes: dict[str, tuple[str, Mapping]] = {}
-    seen = {}
+def _check_prerequisites(r: _Reader, raw_steps: list[tuple[str, Mapping]]) -> None:
+    ids = {i.get("id") for _, i in raw_steps}
     for file, item in raw_steps:
-        iid = _id(c, file, item, seen)
-        sources, verified, incertain = _common(c, file, item, iid, STEP_KEYS, today)
-        phase = item.get("phase")
-        if phase not in phase_ids:
-            c.add(file, item, iid, f"phase inconnue « {phase} » (possibles : {', '.join(phase_ids)})")
-        titre = _text(c, file, item, "titre", iid)
-        objectif = _text(c, file, item, "objectif", iid) or ""
-        qui = _text(c, file, item, "qui", iid, required=False) or ""
-        actions = _str_list(c, file, item, "actions", iid)
-        apres = _str_list(c, file, item, "apres", iid)
-        types = _str_list(c, file, item, "contacts", iid)
-        for t in types:
-            if t not in contact_types:
-                c.add(file, item, iid, f"type de contact inconnu « {t} » (voir contacts/types.yaml)")
-        funds = _str_list(c, file, item, "financements", iid)
-        for f in funds:
-            if f not in scheme_ids:
-                c.add(file, item, iid, f"financement inconnu « {f} »")
-        res = _str_list(c, file, item, "ressources", iid)
-        for r in res:
-            if r not in resources:
-                c.add(file, item, iid, f"ressource inconnue « {r} »")
-        cond = _check_condition(c, file, item, iid or "?", resolve)
-        for key in ("duree", "cout"):
-            if item.get(key) is not None and not isinstance(item.get(key), str):
-                c.add(file, item, iid, f"« {key} » doit être un texte")
-        if iid and titre and phase in phase_ids:
-            steps.append(
-                Step(
-                    iid,
-                    phase,
-                    titre,
-                    objectif,
-                    actions,
-                    qui,
-                    cond,
-                    apres,
-                    types,
-                    funds,
-                    res,
-                    sources,
-                    verified,
-                    item.get("duree"),
-                    item.get("cout"),
-                    incertain,
-                    file=file,
-                    line=line_of(item),
-                )
-            )
-            step_nodes[iid] = (file, item)
-    for file, item in raw_steps:
-        apres = item.get("apres")
+        after = item.get("apres")
         iid = item.get("id")
-        for prereq in apres if isinstance(apres, list) else ():
+        for prereq in after if isinstance(after, list) else ():
             if prereq == iid:
-                c.add(file, item, iid, "une étape ne peut pas être son propre prérequis")
-            elif prereq not in seen:
-                c.add(file, item, iid, f"prérequis inconnu « {prereq} » (« apres »)")
-    ordered = _topological(steps, phase_ids, c, step_nodes)
-
-    if c.errors:
-        raise ContentInvalid(c.errors)
-    return Catalogs(phases, ordered, schemes, contact_types, contacts, resources)
+                r.add(file, item, iid, "une étape ne peut pas être son propre prérequis")
+            elif prereq not in ids:
+                r.add(file, item, iid, f"prérequis inconnu « {prereq} » (« apres »)")
 
 
-def seen_ids(raw: list[tuple[str, Mapping]]) -> set[str]:
-    return {str(i.get("id")) for _, i in raw}
-
-
-def _topological(
-    steps: list[Step], phases: dict[str, Phase], c: _Collector, nodes: dict[str, tuple[str, Mapping]]
-) -> list[Step]:
+def _topological(steps: list[Step], phases: dict[str, Phase], r: _Reader) -> list[Step]:
     """Stable topological order: a step comes after its prerequisites; among ready steps, the
     earliest phase first, then file order. Reports cycles."""
     by_id = {s.id: s for s in steps}
     position = {s.id: i for i, s in enumerate(steps)}
-    deps = {s.id: {p for p in s.apres if p in by_id and p != s.id} for s in steps}
+    deps = {s.id: {p for p in s.after if p in by_id and p != s.id} for s in steps}
     dependents: dict[str, list[str]] = {s.id: [] for s in steps}
     for sid, ds in deps.items():
         for d in ds:
@@ -692,38 +810,20 @@ def _topological(
     out: list[Step] = []
     while heap:
         _, _, sid = heapq.heappop(heap)
-        step = by_id[sid]
-        out.append(Step(**{**step.__dict__, "order": len(out)}))
+        out.append(replace(by_id[sid], order=len(out)))
         for nxt in dependents[sid]:
             remaining[nxt] -= 1
             if not remaining[nxt]:
                 heapq.heappush(heap, (phases[by_id[nxt].phase].index, position[nxt], nxt))
-    if len(out) < len(steps):
-        stuck = [s.id for s in steps if remaining[s.id]]
-        for sid in stuck:
-            file, item = nodes[sid]
-            blocking = sorted(d for d in deps[sid] if remaining[d])
-            c.add(file, item, sid, f"cycle de prérequis (« apres ») avec : {', '.join(blocking)}")
+    for step in steps:
+        if remaining[step.id]:
+            blocking = sorted(d for d in deps[step.id] if remaining[d])
+            r.errors.append(
+                ContentError(
+                    step.file,
+                    step.line,
+                    step.id,
+                    f"cycle de prérequis (« apres ») avec : {', '.join(blocking)}",
+                )
+            )
     return out
-
-
-# --- one load per process ------------------------------------------------------------------------
-
-_CACHE: dict[tuple[str, int], Catalogs] = {}
-_LOCK = threading.Lock()
-
-
-def get_catalogs(data_dir: str | Path, vocabulary: Vocabulary | None = None) -> Catalogs:
-    """Catalogs of ``data_dir``, loaded and validated once per process (thread-safe)."""
-    key = (str(Path(data_dir).resolve()), id(vocabulary) if vocabulary is not None else 0)
-    found = _CACHE.get(key)
-    if found is not None:
-        return found
-    with _LOCK:
-        if key not in _CACHE:
-            _CACHE[key] = load_catalogs(data_dir, vocabulary)
-        return _CACHE[key]
-
-
-def clear_cache() -> None:
-    _CACHE.clear()

@@ -30,7 +30,7 @@ No Flask import here: the module is unit- and property-tested directly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -318,20 +318,28 @@ def _unique(items: list) -> list:
     return list(seen)
 
 
-def referenced_facts(condition: Any) -> set[Fact]:
-    """Every fact a condition reads (used for ordering and cycle checks). Tolerates bad syntax."""
-    found: set[Fact] = set()
+def atoms(condition: Any) -> Iterator[Mapping]:
+    """Every atom (``question:``/``territoire:`` test) of a condition, in order: the one walker of
+    the condition tree. Tolerates bad syntax (content checks call it before validation)."""
     if isinstance(condition, list):
         for child in condition:
-            found |= referenced_facts(child)
+            yield from atoms(child)
     elif isinstance(condition, Mapping):
         for key, child in condition.items():
             if key in COMBINATORS:
-                found |= referenced_facts(child)
-        for kind in KINDS:
-            if kind in condition and isinstance(condition[kind], (str, int)):
-                found.add((kind, str(condition[kind])))
-    return found
+                yield from atoms(child)
+        if any(kind in condition for kind in KINDS):
+            yield condition
+
+
+def referenced_facts(condition: Any) -> set[Fact]:
+    """Every fact a condition reads (used for ordering and cycle checks)."""
+    return {
+        (kind, str(atom[kind]))
+        for atom in atoms(condition)
+        for kind in KINDS
+        if kind in atom and isinstance(atom[kind], (str, int))
+    }
 
 
 def check(condition: Any, resolve: Callable[[Fact], FactInfo | None], where: str = "si") -> list[str]:

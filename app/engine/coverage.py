@@ -1,140 +1,92 @@
-"""Content coverage report: how much of France and of the project types the catalogs cover.
-
-Reads the YAML catalogs directly (PyYAML) so it works even when the content does not validate;
-no Flask import. ``flask content coverage`` prints :func:`coverage_report`.
-"""
+"""Content coverage report (``flask content coverage``): how much of France and of the project
+types the validated catalogs cover, and how much of it is confirmed. No Flask import."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from pathlib import Path
-from typing import Any
 
-import yaml
+from app.engine.catalogs import Catalogs, SchemeStatus
+from app.engine.conditions import atoms
+from app.engine.vocabulaire import INTENDED_USES
 
-USES = (
-    "habitat",
-    "bureau",
-    "commerce",
-    "industrie",
-    "autres activités économiques",
-    "équipement public",
-    "aménagement d'espace public",
-    "renaturation",
-    "panneaux photovoltaïques",
-    "énergie, hors photovoltaïque",
-    "mixte",
-)
 STATE_SERVICE_TYPES = ("ddt", "prefecture")
 REGIONAL_TYPES = ("dreal", "ademe", "region")
 
 
-def _load_dir(path: Path) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    if not path.is_dir():
-        return items
-    for file in sorted(path.glob("*.yaml")):
-        if file.name == "types.yaml":
-            continue
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or []
-        items += [item for item in data if isinstance(item, dict)]
-    return items
-
-
-def scheme_status(scheme: dict[str, Any], today: date | None = None) -> str:
-    """ouvert / a_venir / clos from a scheme's dates (same rule as the engine)."""
-    today = today or date.today()
-    dates = scheme.get("dates") or {}
-    opening, closing = dates.get("ouverture"), dates.get("cloture")
-    if isinstance(opening, date) and today < opening:
-        return "a_venir"
-    if isinstance(closing, date) and today > closing:
-        return "clos"
-    return "ouvert"
-
-
-def _covered(items: list[dict[str, Any]], type_id: str, key: str) -> set[str]:
+def _covered(catalogs: Catalogs, type_id: str, key: str) -> set[str]:
     codes: set[str] = set()
-    for item in items:
-        if item.get("type") == type_id:
-            codes |= {str(c) for c in (item.get("couvre") or {}).get(key, [])}
+    for contact in catalogs.contacts_by_type.get(type_id, []):
+        codes |= contact.covers.get(key, frozenset())
     return codes
 
 
-def coverage_report(catalogs_dir: str | Path, today: date | None = None) -> str:
-    """A plain-text report: steps by phase, schemes by status and use, contacts by type and territory."""
-    root = Path(catalogs_dir)
-    phases = (
-        yaml.safe_load((root / "phases.yaml").read_text(encoding="utf-8"))
-        if (root / "phases.yaml").exists()
-        else []
-    )
-    steps = _load_dir(root / "etapes")
-    schemes = _load_dir(root / "financements")
-    contacts = _load_dir(root / "contacts")
+def _regions_named(condition) -> list[str]:
+    """Région codes named by ``territoire: region`` atoms of a condition."""
+    found: list[str] = []
+    for atom in atoms(condition):
+        if atom.get("territoire") == "region" and "est" in atom:
+            value = atom["est"]
+            found += [str(v) for v in (value if isinstance(value, list) else [value])]
+    return found
+
+
+def coverage_report(catalogs: Catalogs, today: date) -> str:
+    """A plain-text report: steps by phase, schemes by status and use, contacts by type and
+    territory, and what is verified, open to doubt or linked to the directory only."""
     lines: list[str] = []
-
+    steps = catalogs.steps
     lines.append(f"Étapes : {len(steps)}")
-    by_phase = Counter(step.get("phase") for step in steps)
-    for phase in phases or []:
-        lines.append(f"  {phase['id']:<14} {by_phase.get(phase['id'], 0):>3}  {phase.get('titre', '')}")
-    uncertain_steps = sum(1 for s in steps if s.get("incertain"))
-    lines.append(f"  dont « à confirmer » : {uncertain_steps}")
+    by_phase = Counter(step.phase for step in steps)
+    for phase in catalogs.phases:
+        lines.append(f"  {phase.id:<14} {by_phase.get(phase.id, 0):>3}  {phase.title}")
+    lines.append(f"  dont « à confirmer » : {sum(1 for s in steps if s.to_confirm)}")
+    lines.append(
+        f"  dont vérifiées (date de vérification, sans doute ouvert) : {sum(1 for s in steps if s.verified)}"
+    )
 
-    statuses = Counter(scheme_status(s, today) for s in schemes)
+    schemes = list(catalogs.schemes.values())
+    timings = {s.id: s.timing(today) for s in schemes}
+    statuses = Counter(str(t.status) for t in timings.values())
     lines.append("")
     lines.append(
         f"Financements : {len(schemes)} (" + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + ")"
     )
+    confirmed = Counter(t.confirmed for t in timings.values())
+    lines.append(f"  calendrier confirmé : {confirmed[True]} ; non confirmé : {confirmed[False]}")
+    lines.append(f"  dont « à confirmer » : {sum(1 for s in schemes if s.to_confirm)}")
     lines.append("  Dispositifs ouverts par usage :")
-    for use in USES:
+    for use in INTENDED_USES:
         n = sum(
-            1
-            for s in schemes
-            if scheme_status(s, today) == "ouvert" and (not s.get("usages") or use in s["usages"])
+            1 for s in schemes if timings[s.id].status == SchemeStatus.OPEN and (not s.uses or use in s.uses)
         )
         lines.append(f"    {use:<32} {n:>3}")
-    regional = Counter()
-    for s in schemes:
-        for atom in _region_atoms(s.get("si")):
-            for code in atom:
-                regional[code] += 1
+    regional = Counter(code for s in schemes for code in _regions_named(s.condition))
     if regional:
         lines.append(
             "  Dispositifs propres à une région : "
             + ", ".join(f"{k} ({v})" for k, v in sorted(regional.items()))
         )
 
+    contacts = catalogs.contacts
     lines.append("")
     lines.append(f"Contacts : {len(contacts)}")
-    for type_id, n in sorted(Counter(c.get("type") for c in contacts).items()):
+    for type_id, n in sorted(Counter(c.type for c in contacts).items()):
         lines.append(f"  {type_id:<20} {n:>4}")
+    own = sum(1 for c in contacts if c.url)
+    lines.append(
+        f"  page officielle : {own} ; lien vers l'Annuaire de l'administration : {len(contacts) - own}"
+    )
+    lines.append(f"  dont « à confirmer » : {sum(1 for c in contacts if c.to_confirm)}")
     for type_id in STATE_SERVICE_TYPES:
         lines.append(
-            f"  {type_id} : {len(_covered(contacts, type_id, 'departements'))} départements couverts"
+            f"  {type_id} : {len(_covered(catalogs, type_id, 'departements'))} départements couverts"
         )
     for type_id in REGIONAL_TYPES:
-        lines.append(f"  {type_id} : {len(_covered(contacts, type_id, 'regions'))} régions couvertes")
-    epf_regions = _covered(contacts, "epf", "regions")
-    epf_deps = _covered(contacts, "epf", "departements")
+        lines.append(f"  {type_id} : {len(_covered(catalogs, type_id, 'regions'))} régions couvertes")
     lines.append(
-        f"  epf : {len(epf_regions)} régions entières, {len(epf_deps)} départements (tout ou partie)"
+        f"  epf : {len(_covered(catalogs, 'epf', 'regions'))} régions entières, "
+        f"{len(_covered(catalogs, 'epf', 'departements'))} départements (tout ou partie), "
+        f"{len(_covered(catalogs, 'epf', 'epci'))} intercommunalités"
     )
     return "\n".join(lines) + "\n"
-
-
-def _region_atoms(condition: Any) -> list[list[str]]:
-    """Région codes named by `territoire: region` atoms anywhere in a condition."""
-    found: list[list[str]] = []
-    if isinstance(condition, list):
-        for child in condition:
-            found += _region_atoms(child)
-    elif isinstance(condition, dict):
-        if condition.get("territoire") == "region" and "est" in condition:
-            value = condition["est"]
-            found.append([str(v) for v in (value if isinstance(value, list) else [value])])
-        for child in condition.values():
-            if isinstance(child, (list, dict)):
-                found += _region_atoms(child)
-    return found

@@ -13,11 +13,23 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from app.engine.catalogs import ANNUAIRE_URL, Catalogs, Contact, ContactType, Phase, Resource, Scheme, Step
+from app.engine.catalogs import (
+    ANNUAIRE_URL,
+    Catalogs,
+    Contact,
+    ContactType,
+    Phase,
+    Resource,
+    Scheme,
+    SchemeStatus,
+    Step,
+    Timing,
+)
 from app.engine.conditions import KIND_TERRITORY, Evaluation, Fact, Vocabulary, evaluate, referenced_facts
 
 APPLICABLE = "applicable"
 A_VERIFIER = "a_verifier"
+STATUS_ORDER = {SchemeStatus.OPEN: 0, SchemeStatus.UPCOMING: 1, SchemeStatus.CLOSED: 2}
 SOON_DAYS = 30  # "clôture dans N jours" below this many days
 ALWAYS = "Étape utile pour toute reconversion de friche."
 MEMO_MAX = 200_000  # memo entries before the memo is emptied (bounded memory)
@@ -48,7 +60,7 @@ class Missing:
 class SchemeResult:
     scheme: Scheme
     eligibility: str  # applicable | a_verifier
-    status: str  # ouvert | a_venir | clos
+    timing: Timing  # status and the dates that explain it
     days_left: int | None  # days before closing when open and closing soon
     reasons: list[str]
     missing: list[Missing]
@@ -58,8 +70,12 @@ class SchemeResult:
         return self.scheme.id
 
     @property
+    def status(self) -> SchemeStatus:
+        return self.timing.status
+
+    @property
     def available(self) -> bool:
-        return self.status != "clos"
+        return self.status != SchemeStatus.CLOSED
 
     @property
     def closing_soon(self) -> bool:
@@ -70,11 +86,12 @@ class SchemeResult:
 class ContactResult:
     id: str
     type: ContactType
-    nom: str
+    name: str
     url: str
-    verified: bool  # False: link to the official directory, or coverage to confirm
+    verified: bool  # checked against its sources, no open doubt, its own page, certain coverage
     contact: Contact | None = None
-    note: str | None = None
+    note: str | None = None  # one plain sentence for the user
+    directory: bool = False  # ``url`` is the official directory's search, not the body's own page
 
     @property
     def role(self) -> str:
@@ -142,11 +159,27 @@ def _explain(ev: Evaluation, missing: list[Missing], default: str) -> list[str]:
     return reasons
 
 
-def annuaire_link(ctype: ContactType, commune_name: str | None) -> str:
-    """Official directory link for a type of office, narrowed to the commune when known."""
-    if ctype.annuaire and commune_name:
-        return f"{ANNUAIRE_URL}recherche?whoWhat={quote(ctype.nom.split(' — ')[0].split(' (')[0])}&where={quote(commune_name)}"
+DIRECTORY_NOTE = "Coordonnées à retrouver dans l'Annuaire de l'administration (le lien ouvre la recherche)."
+PARTIAL_NOTE = "Intervient seulement pour ses intercommunalités membres : à vérifier."
+
+
+def annuaire_link(name: str, commune_name: str | None) -> str:
+    """The official directory's search for a body, narrowed to the commune when known."""
+    if commune_name:
+        what = quote(name.split(" — ")[0].split(" (")[0])
+        return f"{ANNUAIRE_URL}recherche?whoWhat={what}&where={quote(commune_name)}"
     return ANNUAIRE_URL
+
+
+def contact_result(c: Contact, ctype: ContactType, commune_name: str | None) -> ContactResult:
+    """A catalog contact as shown: its own page when one was read from an official list, else
+    the directory's search for it."""
+    if c.url is None:
+        return ContactResult(
+            c.id, ctype, c.name, annuaire_link(c.name, commune_name), False, c, c.note or DIRECTORY_NOTE, True
+        )
+    note = PARTIAL_NOTE if c.partial_perimeter else (c.note or c.to_confirm)
+    return ContactResult(c.id, ctype, c.name, c.url, c.verified and not c.partial_perimeter, c, note)
 
 
 class PathEngine:
@@ -162,17 +195,17 @@ class PathEngine:
         # Precompiled once: the facts each condition reads (memo keys) and a contact index by code.
         self._refs: dict[str, tuple[Fact, ...]] = {}
         for step in catalogs.steps:
-            self._refs["etape:" + step.id] = tuple(sorted(referenced_facts(step.si)))
+            self._refs["etape:" + step.id] = tuple(sorted(referenced_facts(step.condition)))
         for scheme in catalogs.schemes.values():
-            self._refs["financement:" + scheme.id] = tuple(sorted(referenced_facts(scheme.condition)))
+            self._refs["financement:" + scheme.id] = tuple(sorted(referenced_facts(scheme.eligibility)))
         self._memo: dict[tuple, tuple[bool | None, list[str], list[Missing]]] = {}
         self._contact_memo: dict[tuple, list[ContactResult]] = {}
         self._index: dict[str, dict[tuple[str, str], list[Contact]]] = {}
         self._national: dict[str, list[Contact]] = {}
         for contact in catalogs.contacts:
-            if not contact.couvre:
+            if not contact.covers:
                 self._national.setdefault(contact.type, []).append(contact)
-            for key, codes in contact.couvre.items():
+            for key, codes in contact.covers.items():
                 for code in codes:
                     self._index.setdefault(contact.type, {}).setdefault((key, code), []).append(contact)
 
@@ -223,55 +256,41 @@ class PathEngine:
                     chosen = index[(key, str(code))]
                     break
         if chosen:
-            return [
-                ContactResult(
-                    c.id,
-                    ctype,
-                    c.nom,
-                    c.url,
-                    verified=not c.perimetre_partiel,
-                    contact=c,
-                    note=(
-                        "Intervient seulement pour ses intercommunalités membres : à vérifier."
-                        if c.perimetre_partiel
-                        else c.incertain
-                    ),
-                )
-                for c in chosen
-            ]
+            return [contact_result(c, ctype, commune_name) for c in chosen]
         nationals = self._national.get(type_id, [])
         if nationals:
-            return [ContactResult(c.id, ctype, c.nom, c.url, True, c, c.incertain) for c in nationals]
+            return [contact_result(c, ctype, commune_name) for c in nationals]
         if type_id == "epf" and territory.get("commune"):
             return []  # no EPF here: never invent one
         return [
             ContactResult(
                 f"annuaire-{type_id}",
                 ctype,
-                ctype.nom,
-                annuaire_link(ctype, commune_name),
+                ctype.name,
+                annuaire_link(ctype.name, commune_name) if ctype.directory_code else ANNUAIRE_URL,
                 False,
-                note="Adresse à retrouver dans l'Annuaire de l'administration.",
+                note=DIRECTORY_NOTE,
+                directory=True,
             )
         ]
 
     def scheme_result(self, scheme: Scheme, facts: Mapping[Fact, Any], today: date) -> SchemeResult | None:
         value, reasons, missing = self._judge(
             "financement:" + scheme.id,
-            scheme.condition,
+            scheme.eligibility,
             facts,
             "Dispositif ouvert à tous les porteurs et usages.",
         )
         if value is False:
             return None
-        status = scheme.status(today)
+        timing = scheme.timing(today)
         days_left = None
-        if status == "ouvert" and scheme.cloture:
-            left = (scheme.cloture - today).days
+        if timing.status == SchemeStatus.OPEN and timing.closes:
+            left = (timing.closes - today).days
             if left <= SOON_DAYS:
                 days_left = left
         return SchemeResult(
-            scheme, APPLICABLE if value else A_VERIFIER, status, days_left, list(reasons), missing
+            scheme, APPLICABLE if value else A_VERIFIER, timing, days_left, list(reasons), missing
         )
 
     def compute(
@@ -288,7 +307,7 @@ class PathEngine:
         contacts: dict[str, list[ContactResult]] = {}
         steps: list[StepResult] = []
         for step in cat.steps:
-            value, reasons, missing = self._judge("etape:" + step.id, step.si, facts, ALWAYS)
+            value, reasons, missing = self._judge("etape:" + step.id, step.condition, facts, ALWAYS)
             if value is False:
                 continue
             item = StepResult(
@@ -298,20 +317,20 @@ class PathEngine:
                 list(reasons),
                 missing,
             )
-            for type_id in step.contacts:
+            for type_id in step.contact_types:
                 if type_id not in contacts:
                     contacts[type_id] = self.contacts_for(type_id, territory, commune_name)
                 item.contacts += contacts[type_id]
-            for sid in step.financements:
+            for sid in step.schemes:
                 if sid not in schemes:
                     schemes[sid] = self.scheme_result(cat.schemes[sid], facts, today)
                 found = schemes[sid]
                 if found is not None and found.available:
                     item.schemes.append(found)
-            item.resources = [cat.resources[r] for r in step.ressources]
+            item.resources = [cat.resources[r] for r in step.resources]
             steps.append(item)
         eligible = [s for s in schemes.values() if s is not None]
-        eligible.sort(key=lambda s: {"ouvert": 0, "a_venir": 1, "clos": 2}[s.status])
+        eligible.sort(key=lambda s: STATUS_ORDER[s.status])
         seen_contacts: dict[str, ContactResult] = {}
         seen_resources: dict[str, Resource] = {}
         for item in steps:
@@ -331,70 +350,3 @@ class PathEngine:
 
 def missing_keys(items: list[Missing]) -> list[str]:
     return [m.key for m in items]
-
-
-def path_to_json(result: PathResult, territoire: Mapping | None) -> dict:
-    """The API contract's response body for a computed path."""
-    return {
-        "territoire": territoire,
-        "etapes": [
-            {
-                "id": s.step.id,
-                "phase": s.phase.titre,
-                "phase_id": s.phase.id,
-                "titre": s.step.titre,
-                "description": s.step.objectif,
-                "actions": list(s.step.actions),
-                "qui": s.step.qui,
-                "statut": s.status,
-                "pourquoi": s.reasons,
-                "questions_a_preciser": missing_keys(s.missing),
-                "contacts": [c.id for c in s.contacts],
-                "financements": [f.id for f in s.schemes],
-                "ressources": [r.id for r in s.resources],
-                "a_confirmer": s.step.incertain,
-            }
-            for s in result.steps
-        ],
-        "contacts": [
-            {
-                "id": c.id,
-                "nom": c.nom,
-                "type": c.type.id,
-                "role": c.role,
-                "url": c.url,
-                "verifie": c.verified,
-                "remarque": c.note,
-            }
-            for c in result.contacts
-        ],
-        "financements": [scheme_json(s) for s in result.schemes],
-        "ressources": [
-            {"id": r.id, "titre": r.titre, "description": r.description, "url": r.url, "type": r.type}
-            for r in result.resources
-        ],
-        "avertissements": result.warnings,
-    }
-
-
-def scheme_json(s: SchemeResult) -> dict:
-    sch = s.scheme
-    return {
-        "id": sch.id,
-        "nom": sch.nom,
-        "financeur": sch.financeur,
-        "nature": sch.nature,
-        "finance": list(sch.finance),
-        "statut": s.status,
-        "date_ouverture": sch.ouverture.isoformat() if sch.ouverture else None,
-        "date_limite": sch.cloture.isoformat() if sch.cloture else None,
-        "jours_restants": s.days_left,
-        "eligibilite": s.eligibility,
-        "pourquoi": s.reasons,
-        "questions_a_preciser": missing_keys(s.missing),
-        "taux": sch.taux,
-        "plafond": sch.plafond,
-        "candidater": sch.candidater,
-        "url": sch.url,
-        "a_confirmer": sch.incertain,
-    }

@@ -33,6 +33,7 @@ from app.engine.conditions import (
     FactInfo,
     _as_list,
     _number,
+    atoms,
     check,
     evaluate,
     is_unknown,
@@ -808,23 +809,6 @@ def _domain(fact: Fact, info: FactInfo, conditions: list[Any]) -> list[Any]:
     return values
 
 
-def _walk_atoms(condition: Any):
-    if isinstance(condition, list):
-        for child in condition:
-            yield from _walk_atoms(child)
-    elif isinstance(condition, Mapping):
-        kids = [
-            k
-            for k in condition
-            if k in ("toutes ces conditions", "une de ces conditions", "aucune de ces conditions")
-        ]
-        if kids:
-            for k in kids:
-                yield from _walk_atoms(condition[k])
-        else:
-            yield condition
-
-
 def _atom_fact(atom: Mapping) -> Fact | None:
     for kind in (KIND_QUESTION, KIND_TERRITORY):
         if kind in atom:
@@ -835,7 +819,7 @@ def _atom_fact(atom: Mapping) -> Fact | None:
 def _thresholds(fact: Fact, conditions: list[Any]) -> list[float]:
     found = []
     for cond in conditions:
-        for atom in _walk_atoms(cond):
+        for atom in atoms(cond):
             if _atom_fact(atom) == fact:
                 for op in NUMERIC_OPERATORS:
                     if op in atom and _number(atom[op]) is not None:
@@ -846,7 +830,7 @@ def _thresholds(fact: Fact, conditions: list[Any]) -> list[float]:
 def _mentioned(fact: Fact, conditions: list[Any]) -> list[Any]:
     found: list[Any] = []
     for cond in conditions:
-        for atom in _walk_atoms(cond):
+        for atom in atoms(cond):
             if _atom_fact(atom) == fact:
                 for op in OPERATORS:
                     if op in atom:

@@ -124,19 +124,19 @@ def question_usage(
     territory_read = False
     if catalogs is not None:
         for step in catalogs.steps:
-            territory_read |= any(kind == KIND_TERRITORY for kind, _ in referenced_facts(step.si))
-            for qid in readers(step.si):
+            territory_read |= any(kind == KIND_TERRITORY for kind, _ in referenced_facts(step.condition))
+            for qid in readers(step.condition):
                 u = usage[qid]
                 _add(u.steps, step.id)
-                for type_id in step.contacts:
+                for type_id in step.contact_types:
                     _add(u.contacts, type_id)
-                for rid in step.ressources:
+                for rid in step.resources:
                     _add(u.resources, rid)
         for scheme in catalogs.schemes.values():
-            territory_read |= any(kind == KIND_TERRITORY for kind, _ in referenced_facts(scheme.condition))
-            for qid in readers(scheme.condition):
+            territory_read |= any(kind == KIND_TERRITORY for kind, _ in referenced_facts(scheme.eligibility))
+            for qid in readers(scheme.eligibility):
                 _add(usage[qid].schemes, scheme.id)
-        territory_read |= any(c.couvre for c in catalogs.contacts)
+        territory_read |= any(c.covers for c in catalogs.contacts)
     for qid, indicators in (stats or {}).items():
         if qid in usage:
             usage[qid].stats = list(indicators)
@@ -333,7 +333,7 @@ def check_hidden_questions(questionnaire: Questionnaire, catalogs: Any, root: Pa
         "financement": ("ce financement", "le financement serait"),
     }
     for kind, item in items:
-        ident, condition = item.id, item.si
+        ident, condition = item.id, item.condition
         if condition is None:
             continue
         for qid in sorted(

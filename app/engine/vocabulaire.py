@@ -227,6 +227,7 @@ PROPRIETAIRES = (
 )
 ICPE = ("oui", "non", "inconnu")
 USAGES = tuple(v for v in CNIG_ENUMS["site_reconv_type"] if v not in ("autre", "sans objet"))  # incl. inconnu
+INTENDED_USES = tuple(v for v in USAGES if v != "inconnu")  # the uses a project can have
 PORTEURS = (
     "commune",
     "epci",

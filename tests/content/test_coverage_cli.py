@@ -40,14 +40,15 @@ def test_coverage_command_reads_a_draft_folder(runner, tmp_path):
     shutil.copytree(DATA, draft / "data", ignore=shutil.ignore_patterns("territoires"))
     first = sorted((draft / "data" / "etapes").glob("*.yaml"))[0]
     items = yaml.safe_load(first.read_text(encoding="utf-8"))
-    first.write_text(yaml.safe_dump(items[1:], allow_unicode=True), encoding="utf-8")
+    extra = {**items[0], "id": "etape-de-brouillon", "apres": []}
+    first.write_text(yaml.safe_dump([*items, extra], allow_unicode=True), encoding="utf-8")
 
     shipped = runner.invoke(args=["content", "coverage"]).output
     result = runner.invoke(args=["content", "coverage", str(draft)])
 
     assert result.exit_code == 0, result.output
     count = int(shipped.split("Étapes : ")[1].split("\n")[0])
-    assert f"Étapes : {count - 1}" in result.output
+    assert f"Étapes : {count + 1}" in result.output
 
 
 def test_usage_command_lists_what_reads_each_question(runner):

@@ -69,8 +69,9 @@ def test_every_error_is_reported(tmp_path):
     (data / "etapes" / "zz-broken.yaml").write_text(BROKEN, encoding="utf-8")
     (data / "financements" / "zz.yaml").write_text(
         "- id: mauvaises-dates\n  nom: X\n  financeur: Y\n  nature: don\n  finance: [tout]\n"
-        "  beneficiaires: [commune]\n  dates: {ouverture: 2026-05-01, cloture: pas-une-date}\n"
-        "  recurrence: annuelle\n  url: https://x.fr\n  sources: [{url: 'https://x.fr', titre: T}]\n"
+        "  beneficiaires: [commune]\n  calendrier:\n    recurrence: annuelle\n"
+        "    edition: {ouverture: 2026-05-01, cloture: pas-une-date, source: 'https://x.fr', publiee_le: 2026-01-01}\n"
+        "  url: https://x.fr\n  sources: [{url: 'https://x.fr', titre: T}]\n"
         "  verifie_le: 2026-01-01\n",
         encoding="utf-8",
     )
@@ -90,7 +91,7 @@ def test_every_error_is_reported(tmp_path):
         "cycle de prérequis",
         "« nature »",
         "« finance »",
-        "dates.cloture",
+        "calendrier.edition.cloture",
     ):
         assert expected in text, expected
     assert "zz-broken.yaml, ligne 2, « a »" in text

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from app.api.bodies import path_body
 from app.engine.catalogs import load_catalogs
 from app.engine.facts import build_facts
-from app.engine.parcours import PathEngine, path_to_json
+from app.engine.parcours import PathEngine
 
 HERE = Path(__file__).parent
 FIXTURE = HERE.parent / "fixtures" / "content"
@@ -28,7 +29,7 @@ def test_scenario(engine, path):
     today = sc["today"] if isinstance(sc["today"], date) else date.fromisoformat(sc["today"])
     answers = {**sc.get("site", {}), **sc.get("projet", {})}
     result = engine.compute(build_facts(answers, sc.get("territoire")), today=today)
-    out = path_to_json(result, None)
+    out = path_body(result, None)
     exp = sc["attendu"]
     steps = {s["id"]: s for s in out["etapes"]}
     assert [s["id"] for s in out["etapes"]] == exp["etapes"], sc["nom"]
