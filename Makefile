@@ -7,7 +7,11 @@ FLASK := $(BIN)/flask --app app
 DSFR := node_modules/@gouvfr/dsfr/dist
 VENDOR := app/static/vendor
 
-.PHONY: setup run test test-postgres lint bench
+.PHONY: help setup run test test-fast test-postgres lint fmt bench
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
 
 ## setup: virtualenv + Python deps, npm deps, local copy of the front-end assets (idempotent)
 setup: $(VENV)/.installed node_modules/.installed $(VENDOR)/.installed
@@ -41,7 +45,27 @@ run: setup
 ## test: the whole suite (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set)
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
+## test-fast: the suite without the real-browser tests
+test-fast: setup
+	$(BIN)/pytest -m "not browser"
+
+## test-postgres: the whole suite on the local PostgreSQL (127.0.0.1:5432, database test)
+test-postgres: setup
+	TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test $(MAKE) test
+
+## lint: linter and formatter check
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## fmt: format the code and fix what the linter can fix
+fmt: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: every benchmark script (figures go in docs/benchmarks.md)
+bench: setup
+	for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
