@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import models  # noqa: F401 - register tables with SQLAlchemy/Alembic
+from app.portfolio import models as portfolio_models  # noqa: F401 - portfolio tables
 from app.blueprints import register_blueprints
 from app.cli import register_cli
 from app.config import from_environment
