@@ -10,12 +10,12 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import models  # noqa: F401 - register tables with SQLAlchemy/Alembic
-from app.portfolio import models as portfolio_models  # noqa: F401 - portfolio tables
 from app.blueprints import register_blueprints
 from app.cli import register_cli
 from app.config import from_environment
 from app.content import init_content
 from app.extensions import csrf, db, migrate, talisman
+from app.portfolio import models as portfolio_models  # noqa: F401 - portfolio tables
 
 # Content-Security-Policy: local files only, no inline script. DSFR needs inline styles
 # (style attributes set by its JS) and data: URIs for some icons.

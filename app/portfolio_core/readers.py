@@ -248,12 +248,18 @@ def read_sheet(data: bytes, ext: str, *, max_rows: int = MAX_ROWS) -> Table:
     from python_calamine import CalamineWorkbook
 
     if ext != ".xls":  # .xlsx and .ods are ZIP archives: check them as any upload
-        from app.geo.upload import check_zip
+        from .archives import check_zip
 
         try:
-            check_zip(data, max_members=500, max_unzipped=SHEET_MAX_UNZIPPED, max_ratio=SHEET_MAX_RATIO)
+            check_zip(
+                data,
+                max_members=500,
+                max_unzipped=SHEET_MAX_UNZIPPED,
+                max_ratio=SHEET_MAX_RATIO,
+                what="Le classeur (une archive ZIP)",
+            )
         except GeoError as exc:
-            raise FileRejected(str(exc).replace("L'archive ZIP", "Le classeur")) from exc
+            raise FileRejected(str(exc)) from exc
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:
@@ -341,7 +347,8 @@ def read_gis(data: bytes, suffix: str, *, max_rows: int = MAX_ROWS) -> Table:
     import shapely
 
     from app.geo.geometry import reproject_to_wgs84
-    from app.geo.upload import extract_shapefile
+
+    from .archives import extract_shapefile, optional_check
 
     if suffix == ".gpkg" and not data.startswith(b"SQLite format 3\x00"):
         raise FileRejected("Le fichier GeoPackage est invalide (ce n'est pas une base SQLite).")
@@ -354,6 +361,13 @@ def read_gis(data: bytes, suffix: str, *, max_rows: int = MAX_ROWS) -> Table:
         else:
             path = Path(tmp) / f"inventaire{suffix}"
             path.write_bytes(data)
+        checks = {".zip": "shapefile_vertices", ".gpkg": "check_gpkg_tables"}
+        check = optional_check(checks.get(suffix, ""))
+        if check is not None:  # available once the perimeter reader has them
+            try:
+                check(path)
+            except GeoError as exc:
+                raise FileRejected(str(exc)) from exc
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
