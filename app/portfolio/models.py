@@ -36,7 +36,9 @@ class Portfolio(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    items: Mapped[list[PortfolioSite]] = relationship(back_populates="portfolio", cascade="all, delete-orphan")
+    items: Mapped[list[PortfolioSite]] = relationship(
+        back_populates="portfolio", cascade="all, delete-orphan"
+    )
     imports: Mapped[list[PortfolioImport]] = relationship(
         back_populates="portfolio", cascade="all, delete-orphan", order_by="PortfolioImport.id"
     )
@@ -86,6 +88,7 @@ IMPORT_STATUSES = {
     "analyse": "Vérification du fichier",
     "analyse_terminee": "Vérification terminée",
     "refuse": "Fichier refusé",
+    "import_demande": "Import demandé",
     "import": "Import et calcul des parcours",
     "termine": "Import terminé",
     "echec": "Échec",
@@ -126,7 +129,7 @@ class PortfolioImport(db.Model):
 
     @property
     def running(self) -> bool:
-        return self.status in ("en_attente", "analyse", "import")
+        return self.status in ("en_attente", "analyse", "import_demande", "import")
 
     @property
     def percent(self) -> int:
