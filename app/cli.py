@@ -22,6 +22,7 @@ from app.engine.coverage import coverage_report
 from app.engine.usage import stats_questions, usage_report
 from app.engine.yamlsrc import ContentInvalid
 from app.geo.cli import data_cli
+from app.portfolio.cli import worker_command
 from app.portfolio_core.cli import build_anciens_codes
 from app.stats.demo import demo_cli
 
@@ -86,3 +87,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(data_cli)
     data_cli.add_command(build_anciens_codes)
+    app.cli.add_command(worker_command)
