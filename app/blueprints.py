@@ -9,6 +9,7 @@ from app.errors import bp as errors_bp
 from app.localisation import bp as localisation_bp
 from app.pages import bp as pages_bp
 from app.parcours import bp as parcours_bp
+from app.portfolio.routes import bp as portfolio_bp
 from app.questionnaire import bp as questionnaire_bp
 from app.sites import bp as sites_bp
 from app.stats import bp as stats_bp
@@ -24,5 +25,6 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         parcours_bp,
         stats_bp,
+        portfolio_bp,
     ):
         app.register_blueprint(bp)
