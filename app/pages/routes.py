@@ -11,6 +11,7 @@ from app.pages import bp
 NAVIGATION = [
     ("Accueil", "pages.accueil"),
     ("Commencer un parcours", "sites.start"),
+    ("Plusieurs sites", "portfolio.new"),
     ("Statistiques", "stats.page"),
     ("API", "api.docs"),
 ]
