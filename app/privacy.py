@@ -1,8 +1,9 @@
-"""Keep private site tokens out of logs: a /sites/<token> URL is the key to a user's file."""
+"""Keep private tokens out of logs: a /sites/<token> or /portefeuilles/<token> URL (and the
+API's /api/v1/parcours/lot/<token>) is the key to a user's file."""
 
 import re
 
-_TOKEN = re.compile(r"(/sites/)[A-Za-z0-9_-]{16,}")
+_TOKEN = re.compile(r"(/sites/|/portefeuilles/|/api/v1/parcours/lot/)[A-Za-z0-9_-]{16,}")
 
 
 def mask_tokens(text: str) -> str:
