@@ -7,7 +7,7 @@ import hashlib
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from app import geo
 from app.content import current_content, path_engine
@@ -271,30 +271,33 @@ def _item_values(record, commune, facts_t, answers, progress, surface_m2, today,
 
 def stale_items(portfolio: Portfolio, today: date | None = None) -> list[int]:
     """Ids of the lines whose figures are out of date: the site, its answers or its tracking
-    changed since they were computed, a new day began, or the content changed."""
+    changed since they were computed, a new day began, or the content changed. One query;
+    the answer and tracking checks use their ``site_id`` index (about 70 ms for 5,000 sites
+    on SQLite, docs/benchmarks.md)."""
     today = today or date.today()
-    version = content_version()
-    last_answer = (
-        select(Answer.site_id, func.max(Answer.updated_at).label("at")).group_by(Answer.site_id).subquery()
+    changed_answer = (
+        select(Answer.id)
+        .where(Answer.site_id == PortfolioSite.site_id, Answer.updated_at > PortfolioSite.computed_at)
+        .exists()
     )
-    last_step = (
-        select(StepProgress.site_id, func.max(StepProgress.updated_at).label("at"))
-        .group_by(StepProgress.site_id)
-        .subquery()
+    changed_step = (
+        select(StepProgress.id)
+        .where(
+            StepProgress.site_id == PortfolioSite.site_id, StepProgress.updated_at > PortfolioSite.computed_at
+        )
+        .exists()
     )
     q = (
         select(PortfolioSite.id)
         .join(Site, Site.id == PortfolioSite.site_id)
-        .outerjoin(last_answer, last_answer.c.site_id == PortfolioSite.site_id)
-        .outerjoin(last_step, last_step.c.site_id == PortfolioSite.site_id)
         .where(PortfolioSite.portfolio_id == portfolio.id)
         .where(
-            (PortfolioSite.computed_at.is_(None))
+            PortfolioSite.computed_at.is_(None)
             | (PortfolioSite.computed_on != today)
-            | (PortfolioSite.content_version != version)
+            | (PortfolioSite.content_version != content_version())
             | (Site.updated_at > PortfolioSite.computed_at)
-            | (last_answer.c.at > PortfolioSite.computed_at)
-            | (last_step.c.at > PortfolioSite.computed_at)
+            | changed_answer
+            | changed_step
         )
     )
     return list(db.session.execute(q).scalars())
