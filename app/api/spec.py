@@ -115,4 +115,7 @@ def build_spec() -> dict:
             }
         },
     )
+    from app.portfolio.api_spec import add_paths
+
+    add_paths(spec)
     return spec.to_dict()
