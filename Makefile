@@ -36,10 +36,11 @@ $(VENDOR)/.installed: node_modules/.installed Makefile
 	mkdir -p $(VENDOR)/leaflet && cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	touch $@
 
-## run: serve the service on http://127.0.0.1:5000 with the embedded SQLite database
+## run: serve the service on http://127.0.0.1:5000 with the embedded SQLite database, and its task worker
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) content check
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## test: the whole suite (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set)
