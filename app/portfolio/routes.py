@@ -599,3 +599,6 @@ def _api_status(portfolio: Portfolio, imp: PortfolioImport, sites: bool = False)
 
 def json_dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+from . import cartofriches  # noqa: E402,F401 - « Ma friche est déjà recensée » routes
