@@ -4,6 +4,7 @@ figures of each site, keep them fresh. The CNIG logic itself lives in app.portfo
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -29,11 +30,14 @@ MAX_REPORT_ROWS = 10_000
 
 
 def max_rows() -> int:
-    return int(current_app.config.get("PORTFOLIO_MAX_ROWS", 10_000))
+    """Rows per file (``PORTFOLIO_MAX_ROWS``, app config or environment; 10,000)."""
+    return int(current_app.config.get("PORTFOLIO_MAX_ROWS") or os.environ.get("PORTFOLIO_MAX_ROWS") or 10_000)
 
 
 def max_bytes() -> int:
-    return int(current_app.config.get("PORTFOLIO_MAX_BYTES", current_app.config.get("MAX_CONTENT_LENGTH")))
+    """Bytes per file (``PORTFOLIO_MAX_BYTES``; else the request limit ``MAX_CONTENT_LENGTH``)."""
+    value = current_app.config.get("PORTFOLIO_MAX_BYTES") or os.environ.get("PORTFOLIO_MAX_BYTES")
+    return int(value or current_app.config.get("MAX_CONTENT_LENGTH") or 10 * 1024 * 1024)
 
 
 def content_version() -> str:
