@@ -31,7 +31,13 @@ from app.extensions import db  # noqa: E402
 from app.tasks import huey  # noqa: E402
 
 VALUES = {
-    "site_type": ["friche industrielle", "friche commerciale", "friche ferroviaire", "friche d'habitat", "autre"],
+    "site_type": [
+        "friche industrielle",
+        "friche commerciale",
+        "friche ferroviaire",
+        "friche d'habitat",
+        "autre",
+    ],
     "site_statut": ["friche sans projet", "friche avec projet", "friche potentielle", "inconnu"],
     "site_reconv_type": ["habitat", "renaturation", "équipement public", "inconnu", "mixte"],
     "sol_pollution_existe": ["pollution avérée", "pollution supposée", "pollution peu probable", "inconnu"],
@@ -45,7 +51,9 @@ VALUES = {
 def build_csv(n: int, rng: random.Random) -> bytes:
     from app import geo
 
-    example = Path(__file__).resolve().parent.parent / "tests" / "portfolio" / "fixtures" / "fichier-valide.csv"
+    example = (
+        Path(__file__).resolve().parent.parent / "tests" / "portfolio" / "fixtures" / "fichier-valide.csv"
+    )
     header, row = list(csv.reader(example.open(encoding="utf-8")))[:2]
     idx = {name: i for i, name in enumerate(header)}
     ds = geo.get_dataset()
@@ -103,7 +111,12 @@ def main() -> None:
         print(f"CSV: {args.rows} rows, {len(data) / 1e6:.1f} MB; database: {url.split('://')[0]}")
         portfolio = Portfolio(nom="Banc d'essai")
         imp = PortfolioImport(
-            portfolio=portfolio, filename="bench.csv", payload=data, status="en_attente", auto_import=True, mode="tout"
+            portfolio=portfolio,
+            filename="bench.csv",
+            payload=data,
+            status="en_attente",
+            auto_import=True,
+            mode="tout",
         )
         db.session.add_all([portfolio, imp])
         db.session.commit()
@@ -114,7 +127,9 @@ def main() -> None:
         imp = db.session.get(PortfolioImport, imp.id)
         assert imp.status == "termine", (imp.status, imp.message)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"import job: {total:.1f} s for {imp.created} sites ({imp.total} rows checked); peak RSS {rss:.0f} MB")
+        print(
+            f"import job: {total:.1f} s for {imp.created} sites ({imp.total} rows checked); peak RSS {rss:.0f} MB"
+        )
         token = portfolio.token
 
     client = app.test_client()
