@@ -45,8 +45,10 @@ class Portfolio(db.Model):
 
 
 class PortfolioSite(db.Model):
-    """One site of a portfolio: its CNIG record as imported and the figures of its path
-    (recomputed when the site, its answers or its tracking change, or on a new day)."""
+    """One line of a portfolio: the figures of a site's path (recomputed when the site, its
+    answers or its tracking change, or on a new day), in narrow columns that the portfolio
+    page sorts, filters and counts; the CNIG record and the texts are in
+    :class:`PortfolioSiteData` (kept out of these scans: a wide row costs ten times more)."""
 
     __tablename__ = "portfolio_site"
     __table_args__ = (UniqueConstraint("portfolio_id", "cnig_site_id"),)
@@ -55,9 +57,6 @@ class PortfolioSite(db.Model):
     portfolio_id: Mapped[int] = mapped_column(ForeignKey("portfolio.id", ondelete="CASCADE"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
     cnig_site_id: Mapped[str] = mapped_column(String(200))
-    cnig: Mapped[dict] = mapped_column(JSON)  # the CNIG columns as text, as imported
-    notes: Mapped[list | None] = mapped_column(JSON)  # French remarks of the import
-    imported_location: Mapped[dict | None] = mapped_column(JSON)  # {point, perimeter} saved at import
     # Denormalised for sorting, filtering and the summary figures (one indexed query per page).
     nom: Mapped[str | None] = mapped_column(String(200))
     commune_code: Mapped[str | None] = mapped_column(String(5), index=True)
@@ -72,7 +71,6 @@ class PortfolioSite(db.Model):
     next_step_title: Mapped[str | None] = mapped_column(String(300))
     next_deadline: Mapped[date | None] = mapped_column(Date)
     score: Mapped[int | None] = mapped_column(Integer, index=True)
-    summary: Mapped[dict | None] = mapped_column(JSON)
     computed_on: Mapped[date | None] = mapped_column(Date)
     computed_at: Mapped[datetime | None] = mapped_column(DateTime)
     content_version: Mapped[str | None] = mapped_column(String(64))
@@ -81,6 +79,52 @@ class PortfolioSite(db.Model):
 
     portfolio: Mapped[Portfolio] = relationship(back_populates="items")
     site: Mapped[Site] = relationship()
+    data: Mapped[PortfolioSiteData | None] = relationship(
+        back_populates="item", cascade="all, delete-orphan", lazy="selectin", uselist=False
+    )
+
+    def _data(self) -> PortfolioSiteData:
+        if self.data is None:
+            self.data = PortfolioSiteData()
+        return self.data
+
+    @property
+    def cnig(self) -> dict:
+        return self.data.cnig if self.data else {}
+
+    @property
+    def notes(self) -> list | None:
+        return self.data.notes if self.data else None
+
+    @property
+    def imported_location(self) -> dict | None:
+        return self.data.imported_location if self.data else None
+
+    @property
+    def summary(self) -> dict | None:
+        return self.data.summary if self.data else None
+
+    @summary.setter
+    def summary(self, value: dict | None) -> None:
+        self._data().summary = value
+
+
+class PortfolioSiteData(db.Model):
+    """The wide part of a portfolio line: the CNIG record as imported, the import's remarks,
+    the location saved at import (to tell whether the site was moved since) and the summary
+    with its explanation."""
+
+    __tablename__ = "portfolio_site_data"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("portfolio_site.id", ondelete="CASCADE"), primary_key=True
+    )
+    cnig: Mapped[dict] = mapped_column(JSON)  # the CNIG columns as text, as imported
+    notes: Mapped[list | None] = mapped_column(JSON)  # French remarks of the import
+    imported_location: Mapped[dict | None] = mapped_column(JSON)  # {point, perimeter} saved at import
+    summary: Mapped[dict | None] = mapped_column(JSON)
+
+    item: Mapped[PortfolioSite] = relationship(back_populates="data")
 
 
 IMPORT_STATUSES = {

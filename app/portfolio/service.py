@@ -21,7 +21,7 @@ from app.portfolio_core.readers import FileRejected, read_table
 from app.portfolio_core.summary import summarise
 from app.portfolio_core.validation import Analysis, RowResult, analyse
 
-from .models import Portfolio, PortfolioImport, PortfolioSite
+from .models import Portfolio, PortfolioImport, PortfolioSite, PortfolioSiteData
 
 IMPORT_SOURCE = "votre inventaire"
 CHUNK = 250
@@ -185,24 +185,36 @@ def import_rows(portfolio: Portfolio, rows: list[RowResult], today: date | None 
             today,
             version,
         )
-        line.update(
-            cnig=r.record,
-            notes=r.notes or None,
-            imported_location={"point": values["point_geojson"], "perimeter": values["perimeter_geojson"]},
-        )
+        data = {
+            "cnig": r.record,
+            "notes": r.notes or None,
+            "imported_location": {"point": values["point_geojson"], "perimeter": values["perimeter_geojson"]},
+            "summary": line.pop("summary"),
+        }
         if r.site_id in existing:
-            item_updates.append((sid, line))
+            item_updates.append((sid, line, data))
         else:
             item_rows.append(
-                {**line, "portfolio_id": portfolio.id, "site_id": sid, "cnig_site_id": r.site_id}
+                ({**line, "portfolio_id": portfolio.id, "site_id": sid, "cnig_site_id": r.site_id}, data)
             )
     if item_rows:
-        db.session.execute(insert(PortfolioSite), item_rows)
-    for sid, line in item_updates:
+        ids = db.session.execute(
+            insert(PortfolioSite).returning(PortfolioSite.id, sort_by_parameter_order=True),
+            [line for line, _data in item_rows],
+        ).scalars()
         db.session.execute(
+            insert(PortfolioSiteData),
+            [{**data, "item_id": item_id} for (_line, data), item_id in zip(item_rows, ids, strict=True)],
+        )
+    for sid, line, data in item_updates:
+        item_id = db.session.execute(
             update(PortfolioSite)
             .where(PortfolioSite.portfolio_id == portfolio.id, PortfolioSite.site_id == sid)
             .values(**line)
+            .returning(PortfolioSite.id)
+        ).scalar_one()
+        db.session.execute(
+            update(PortfolioSiteData).where(PortfolioSiteData.item_id == item_id).values(**data)
         )
     return len(new), len(old)
 
