@@ -98,9 +98,10 @@ def run(import_id: int) -> None:
         db.session.commit()
     rows = analysis.valid_rows
     portfolio = imp.portfolio
+    stamp = utcnow()  # dates the sites and answers written (older than every figure computed)
     while imp.processed < len(rows):
         chunk = rows[imp.processed : imp.processed + service.CHUNK]
-        created, updated = service.import_rows(portfolio, chunk)
+        created, updated = service.import_rows(portfolio, chunk, stamp=stamp)
         imp.created += created
         imp.updated += updated
         imp.processed += len(chunk)

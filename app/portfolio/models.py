@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -24,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models import Site, new_token, utcnow
+from app.models import Answer, Site, StepProgress, new_token, utcnow
 
 
 class Portfolio(db.Model):
@@ -182,6 +183,13 @@ class PortfolioImport(db.Model):
         if self.status == "import" and self.valid:
             return min(99, round(100 * self.processed / max(1, self.valid)))
         return 0
+
+
+# Indexes on the ``updated_at`` of the site tables: the portfolio page reads only what changed
+# since its figures were computed (app.portfolio.service.stale_items).
+Index("ix_site_updated_at", Site.updated_at)
+Index("ix_answer_updated_at", Answer.updated_at)
+Index("ix_step_progress_updated_at", StepProgress.updated_at)
 
 
 class SiteReference(db.Model):

@@ -8,7 +8,7 @@ import os
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from app import geo
 from app.content import current_content, path_engine
@@ -88,8 +88,7 @@ def _territory(code: str):
     return facts, commune
 
 
-def _answer_rows(site_id: int, answers: dict, questionnaire) -> list[dict]:
-    now = utcnow()
+def _answer_rows(site_id: int, answers: dict, questionnaire, now) -> list[dict]:
     return [
         {
             "site_id": site_id,
@@ -104,9 +103,13 @@ def _answer_rows(site_id: int, answers: dict, questionnaire) -> list[dict]:
     ]
 
 
-def import_rows(portfolio: Portfolio, rows: list[RowResult], today: date | None = None) -> tuple[int, int]:
+def import_rows(
+    portfolio: Portfolio, rows: list[RowResult], today: date | None = None, stamp: datetime | None = None
+) -> tuple[int, int]:
     """Create or update (by CNIG ``site_id``) the sites of ``rows`` and their path figures, in
-    the current transaction. Returns (created, updated)."""
+    the current transaction. Returns (created, updated). ``stamp`` (the job's start) dates the
+    sites and answers written, so that they are all older than the figures computed from them
+    (see :func:`stale_items`)."""
     questionnaire = current_content().questionnaire
     existing = dict(
         db.session.execute(
@@ -116,7 +119,7 @@ def import_rows(portfolio: Portfolio, rows: list[RowResult], today: date | None 
             )
         ).all()
     )
-    now = utcnow()
+    now = stamp or utcnow()
     prepared = []
     for r in rows:
         loc = r.location
@@ -162,7 +165,7 @@ def import_rows(portfolio: Portfolio, rows: list[RowResult], today: date | None 
             )
     answer_rows = []
     for r, _c, _f, answers, _v in prepared:
-        answer_rows += _answer_rows(site_ids[r.site_id], answers, questionnaire)
+        answer_rows += _answer_rows(site_ids[r.site_id], answers, questionnaire, now)
     if answer_rows:
         db.session.execute(insert(Answer), answer_rows)
 
@@ -287,36 +290,47 @@ def _item_values(record, commune, facts_t, answers, progress, surface_m2, today,
 
 def stale_items(portfolio: Portfolio, today: date | None = None) -> list[int]:
     """Ids of the lines whose figures are out of date: the site, its answers or its tracking
-    changed since they were computed, a new day began, or the content changed. One query;
-    the answer and tracking checks use their ``site_id`` index (about 70 ms for 5,000 sites
-    on SQLite, docs/benchmarks.md)."""
+    changed after they were computed, a new day began, or the content changed.
+
+    Cheap at any size: the lines are read from the narrow ``portfolio_site`` table, and only
+    the changes made since the oldest line was computed are read, through the ``updated_at``
+    indexes (the import dates what it writes with its start, before any line is computed)."""
     today = today or date.today()
-    changed_answer = (
-        select(Answer.id)
-        .where(Answer.site_id == PortfolioSite.site_id, Answer.updated_at > PortfolioSite.computed_at)
-        .exists()
-    )
-    changed_step = (
-        select(StepProgress.id)
-        .where(
-            StepProgress.site_id == PortfolioSite.site_id, StepProgress.updated_at > PortfolioSite.computed_at
-        )
-        .exists()
-    )
-    q = (
-        select(PortfolioSite.id)
-        .join(Site, Site.id == PortfolioSite.site_id)
-        .where(PortfolioSite.portfolio_id == portfolio.id)
-        .where(
-            PortfolioSite.computed_at.is_(None)
-            | (PortfolioSite.computed_on != today)
-            | (PortfolioSite.content_version != content_version())
-            | (Site.updated_at > PortfolioSite.computed_at)
-            | changed_answer
-            | changed_step
-        )
-    )
-    return list(db.session.execute(q).scalars())
+    version = content_version()
+    lines = db.session.execute(
+        select(
+            PortfolioSite.id,
+            PortfolioSite.site_id,
+            PortfolioSite.computed_at,
+            PortfolioSite.computed_on,
+            PortfolioSite.content_version,
+        ).where(PortfolioSite.portfolio_id == portfolio.id)
+    ).all()
+    computed = [line.computed_at for line in lines if line.computed_at is not None]
+    changed: dict[int, datetime] = {}
+    if computed:
+        since = min(computed)
+        for model in (Answer, StepProgress):
+            for site_id, at in db.session.execute(
+                select(model.site_id, func.max(model.updated_at))
+                .where(model.updated_at > since)
+                .group_by(model.site_id)
+            ):
+                if at > changed.get(site_id, since):
+                    changed[site_id] = at
+        for site_id, at in db.session.execute(
+            select(Site.id, Site.updated_at).where(Site.updated_at > since)
+        ):
+            if at > changed.get(site_id, since):
+                changed[site_id] = at
+    return [
+        line.id
+        for line in lines
+        if line.computed_at is None
+        or line.computed_on != today
+        or line.content_version != version
+        or (line.site_id in changed and changed[line.site_id] > line.computed_at)
+    ]
 
 
 def refresh_items(item_ids: list[int], today: date | None = None) -> int:

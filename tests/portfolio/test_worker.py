@@ -81,11 +81,11 @@ def test_interrupted_import_resumes_where_it_stopped(client, monkeypatch):
     real = service.import_rows
     calls = []
 
-    def crash_after_first_chunk(portfolio, rows, today=None):
+    def crash_after_first_chunk(portfolio, rows, today=None, stamp=None):
         calls.append(len(rows))
         if len(calls) == 2:
             raise RuntimeError("worker killed")
-        return real(portfolio, rows, today)
+        return real(portfolio, rows, today, stamp)
 
     monkeypatch.setattr(service, "import_rows", crash_after_first_chunk)
     with pytest.raises(RuntimeError):
