@@ -296,41 +296,41 @@ def stale_items(portfolio: Portfolio, today: date | None = None) -> list[int]:
     the changes made since the oldest line was computed are read, through the ``updated_at``
     indexes (the import dates what it writes with its start, before any line is computed)."""
     today = today or date.today()
-    version = content_version()
-    lines = db.session.execute(
-        select(
-            PortfolioSite.id,
-            PortfolioSite.site_id,
-            PortfolioSite.computed_at,
-            PortfolioSite.computed_on,
-            PortfolioSite.content_version,
-        ).where(PortfolioSite.portfolio_id == portfolio.id)
-    ).all()
-    computed = [line.computed_at for line in lines if line.computed_at is not None]
+    mine = PortfolioSite.portfolio_id == portfolio.id
+    stale = set(
+        db.session.execute(
+            select(PortfolioSite.id).where(
+                mine,
+                PortfolioSite.computed_at.is_(None)
+                | (PortfolioSite.computed_on != today)
+                | (PortfolioSite.content_version != content_version()),
+            )
+        ).scalars()
+    )
+    since = db.session.execute(select(func.min(PortfolioSite.computed_at)).where(mine)).scalar()
+    if since is None:
+        return sorted(stale)
     changed: dict[int, datetime] = {}
-    if computed:
-        since = min(computed)
-        for model in (Answer, StepProgress):
-            for site_id, at in db.session.execute(
-                select(model.site_id, func.max(model.updated_at))
-                .where(model.updated_at > since)
-                .group_by(model.site_id)
-            ):
-                if at > changed.get(site_id, since):
-                    changed[site_id] = at
-        for site_id, at in db.session.execute(
-            select(Site.id, Site.updated_at).where(Site.updated_at > since)
+    # no GROUP BY: it would make SQLite walk the site_id index instead of the updated_at one
+    for site_id, at in [
+        *db.session.execute(select(Answer.site_id, Answer.updated_at).where(Answer.updated_at > since)),
+        *db.session.execute(
+            select(StepProgress.site_id, StepProgress.updated_at).where(StepProgress.updated_at > since)
+        ),
+        *db.session.execute(select(Site.id, Site.updated_at).where(Site.updated_at > since)),
+    ]:
+        if at > changed.get(site_id, since):
+            changed[site_id] = at
+    site_ids = list(changed)
+    for start in range(0, len(site_ids), 500):
+        for line_id, site_id, computed_at in db.session.execute(
+            select(PortfolioSite.id, PortfolioSite.site_id, PortfolioSite.computed_at).where(
+                mine, PortfolioSite.site_id.in_(site_ids[start : start + 500])
+            )
         ):
-            if at > changed.get(site_id, since):
-                changed[site_id] = at
-    return [
-        line.id
-        for line in lines
-        if line.computed_at is None
-        or line.computed_on != today
-        or line.content_version != version
-        or (line.site_id in changed and changed[line.site_id] > line.computed_at)
-    ]
+            if computed_at is not None and changed[site_id] > computed_at:
+                stale.add(line_id)
+    return sorted(stale)
 
 
 def refresh_items(item_ids: list[int], today: date | None = None) -> int:
