@@ -246,3 +246,18 @@ def _xlsx(lines: list[str]) -> bytes:
         for name, text in files.items():
             z.writestr(name, text)
     return out.getvalue()
+
+
+def test_refused_file_leaves_an_empty_portfolio_that_still_works(client):
+    upload(client, "site_id;site_nom\nA;Friche\n")
+    imp = _latest()
+    assert imp.status == "refuse" and imp.payload is None
+    token = imp.portfolio.token
+    page = client.get(f"/portefeuilles/{token}/imports/{imp.id}").get_data(as_text=True)
+    assert "Rien n'a été importé" in page and "Colonnes obligatoires" in page
+    portfolio = client.get(f"/portefeuilles/{token}")
+    assert portfolio.status_code == 200
+    assert "0 site(s)" in portfolio.get_data(as_text=True)
+    assert client.get(f"/portefeuilles/{token}/commencer").status_code == 200
+    assert client.get(f"/portefeuilles/{token}/cnig.csv").get_data(as_text=True).count("\n") == 1
+    assert client.get("/portefeuilles/jeton-inconnu-0123456789").status_code == 404
