@@ -29,6 +29,7 @@ from typing import Any
 
 from app.engine import conditions
 from app.engine.conditions import KIND_QUESTION, FactInfo, Vocabulary
+from app.engine.content_rules import future_date
 from app.engine.vocabulaire import CNIG_ENUMS
 from app.engine.yamlsrc import ContentError, ContentInvalid, line_of, load_yaml
 
@@ -364,8 +365,8 @@ class _Reader:
         else:
             sources = [s for s in (self.source(file, src, iid, item) for src in raw) if s is not None]
         checked = self.date(file, item, iid, item.get("verifie_le"), "verifie_le")
-        if checked and checked > self.today:
-            self.add(file, item, iid, f"« verifie_le » est dans le futur ({checked.isoformat()})")
+        for message in future_date(checked, self.today):
+            self.add(file, item, iid, message)
         return {
             "id": iid or "",
             "sources": tuple(sources),

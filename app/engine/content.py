@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from app.engine.catalogs import Catalogs, load_catalogs
+from app.engine.content_rules import check_tree
 from app.engine.conditions import Fact, FactInfo
 from app.engine.indicator_defs import Definition, load_definitions
 from app.engine.questionnaire import Questionnaire, load_questionnaire, run_scenarios
@@ -104,6 +105,8 @@ def _load(root: Path, today: date) -> tuple[Content | None, list[ContentError]]:
             catalogs = load_catalogs(data, questionnaire.vocabulary(), today=today)
         except ContentInvalid as exc:
             errors += exc.errors
+    # Provenance and wording rules on every file, whatever else failed.
+    errors += check_tree(root, today, _ids(questionnaire, catalogs))
     if questionnaire is not None and not errors:
         # No decorative question: every question changes the path or feeds the statistics.
         errors += check_usage(questionnaire, catalogs, indicators, root)
@@ -111,6 +114,17 @@ def _load(root: Path, today: date) -> tuple[Content | None, list[ContentError]]:
         return None, errors
     content = Content(root, questionnaire, catalogs, rule_vocabulary(questionnaire), indicators)
     return content, []
+
+
+def _ids(questionnaire: Questionnaire | None, catalogs: Catalogs | None) -> list[str]:
+    """Ids that must never reach users raw: questions, groups and every catalog item."""
+    ids: list[str] = []
+    if questionnaire is not None:
+        ids += list(questionnaire.questions) + [g.id for g in questionnaire.groups]
+    if catalogs is not None:
+        ids += [s.id for s in catalogs.steps] + list(catalogs.schemes) + list(catalogs.contact_types)
+        ids += [c.id for c in catalogs.contacts] + list(catalogs.resources)
+    return ids
 
 
 _CACHE: dict[tuple, tuple[Content | None, list[ContentError]]] = {}

@@ -13,9 +13,13 @@ import yaml
 
 
 class LineDict(dict):
-    """A mapping loaded from YAML that knows its 1-based line number."""
+    """A mapping loaded from YAML that knows its 1-based line number, and the line of each key."""
 
     line: int = 0
+    key_lines: dict | None = None
+
+    def line_of_key(self, key) -> int:
+        return (self.key_lines or {}).get(key, self.line)
 
 
 class LineList(list):
@@ -31,6 +35,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result = LineDict()
     result.line = node.start_mark.line + 1
     seen: dict = {}
+    result.key_lines = seen
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in seen:
