@@ -57,7 +57,7 @@ STEPS = """\
   titre: Rassembler ce que l'on sait du site
   objectif: Réunir les informations publiques.
   contacts: [ddt]
-  sources: [{url: "https://cartofriches.cerema.fr/", titre: Cartofriches}]
+  sources: [{url: "https://cartofriches.cerema.fr/fiche", titre: Cartofriches}]
   verifie_le: 2026-01-10
 
 - id: securiser
@@ -75,7 +75,7 @@ STEPS = """\
             est: ruine
   contacts: [epf]
   ressources: [cartofriches]
-  sources: [{url: "https://www.georisques.gouv.fr/", titre: Géorisques}]
+  sources: [{url: "https://www.georisques.gouv.fr/fiche", titre: Géorisques}]
   verifie_le: 2026-01-10
 """
 
