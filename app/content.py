@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from app import geo
 from app.engine.content import Content, load_content
 from app.engine.parcours import PathEngine
 from app.engine.yamlsrc import ContentInvalid
@@ -22,7 +23,12 @@ def init_content(app: Flask) -> None:
         listing = "\n".join(f"  - {e}" for e in exc.errors)
         raise BrokenContent(f"Contenu invalide : l'application ne démarre pas.\n{listing}") from None
     app.extensions["content"] = content
-    app.extensions["path_engine"] = PathEngine(content.catalogs, content.vocabulary)
+    app.extensions["path_engine"] = PathEngine(content.catalogs, content.vocabulary, epci_name=_epci_name)
+
+
+def _epci_name(code: str) -> str | None:
+    """An intercommunality's name from the embedded territory data (loaded on first use)."""
+    return geo.get_dataset().epci.get(code)
 
 
 def current_content() -> Content:

@@ -23,8 +23,8 @@ from datetime import date
 from pathlib import Path
 
 from app.engine.catalogs import Catalogs, load_catalogs
-from app.engine.content_rules import check_tree
 from app.engine.conditions import Fact, FactInfo
+from app.engine.content_rules import check_tree
 from app.engine.indicator_defs import Definition, load_definitions
 from app.engine.questionnaire import Questionnaire, load_questionnaire, run_scenarios
 from app.engine.usage import check_usage

@@ -63,6 +63,7 @@ DATED_EDIT = re.compile(
 CNIG_ZONE_CODES = ("AUc", "AUs", "ZCa", "ZnC", "Zc")
 QUESTION_MENTION = re.compile(r"question\s+«\s*[a-z][a-z0-9_]*\s*»")
 URL_KEYS = ("url", "source")
+TOKEN = re.compile(r"(?<![\w-])[\w-]+(?![\w-])")
 LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
 
 # --- sources ----------------------------------------------------------------------------------------
@@ -117,15 +118,9 @@ def writing_dates(text: str) -> list[str]:
 def raw_ids(text: str, ids: Iterable[str]) -> list[str]:
     """A raw question id, catalog id or CNIG code in a text users read (link targets aside)."""
     text = LINK_TARGET.sub(" ", text)
-    found = []
-    if QUESTION_MENTION.search(text):
-        found.append(QUESTION_MENTION.search(text).group(0))
-    for ident in ids:
-        if re.search(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", text):
-            found.append(ident)
-    for code in CNIG_ZONE_CODES:
-        if re.search(rf"(?<![\w-]){code}(?![\w-])", text):
-            found.append(code)
+    known = ids if isinstance(ids, (set, frozenset)) else set(ids)
+    found = [m.group(0) for m in QUESTION_MENTION.finditer(text)]
+    found += [t for t in TOKEN.findall(text) if t in known or t in CNIG_ZONE_CODES]
     return [f"identifiant ou code brut « {x} » dans un texte affiché" for x in dict.fromkeys(found)]
 
 
@@ -253,7 +248,7 @@ def _strings(node: Any, iid: str | None = None) -> Iterator[tuple[Any, str | Non
 class _Walker:
     root: Path
     today: date
-    ids: tuple[str, ...]
+    ids: frozenset[str]
     errors: list[ContentError]
 
     def name(self, path: Path) -> str:
@@ -289,11 +284,18 @@ class _Walker:
         for src, url in _sources(item):
             line = _line(src, "url")
             general = src.get("generale") is True
-            self.report(file, line, iid, [*legifrance_not_article(url), *home_page(url, general), *test_instance(url)])
+            self.report(
+                file, line, iid, [*legifrance_not_article(url), *home_page(url, general), *test_instance(url)]
+            )
         calendar = item.get("calendrier")
         edition = calendar.get("edition") if isinstance(calendar, Mapping) else None
         if isinstance(edition, Mapping) and isinstance(edition.get("publiee_le"), date):
-            self.report(file, _line(edition, "publiee_le"), iid, future_date(edition["publiee_le"], self.today, "publiee_le"))
+            self.report(
+                file,
+                _line(edition, "publiee_le"),
+                iid,
+                future_date(edition["publiee_le"], self.today, "publiee_le"),
+            )
 
     def load(self, path: Path) -> Any:
         try:
@@ -309,7 +311,7 @@ def check_tree(root: str | Path, today: date, ids: Iterable[str] = ()) -> list[C
     (only ids that cannot be plain words are checked: with ``_`` or ``-``)."""
     root = Path(root)
     raw = {i for i in ids if "_" in i or "-" in i} | set(CNIG_FIELDS)
-    walker = _Walker(root, today, tuple(sorted(raw, key=len, reverse=True)), [])
+    walker = _Walker(root, today, frozenset(raw), [])
     questionnaires = root / "questionnaires" if (root / "questionnaires").is_dir() else root
     for path in sorted(questionnaires.glob("*.yaml")):
         doc = walker.load(path)

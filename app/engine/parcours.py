@@ -7,7 +7,7 @@ for ``a_verifier`` items, ``missing`` (the facts whose answer would settle it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -160,6 +160,11 @@ def _explain(ev: Evaluation, missing: list[Missing], default: str) -> list[str]:
 
 
 DIRECTORY_NOTE = "Coordonnées à retrouver dans l'Annuaire de l'administration (le lien ouvre la recherche)."
+EPCI_TYPE = "epci"
+EPCI_NOTE = (
+    "Votre intercommunalité : le lien ouvre sa fiche dans l'Annuaire de l'administration, "
+    "avec ses coordonnées officielles."
+)
 PARTIAL_NOTE = "Intervient seulement pour ses intercommunalités membres : à vérifier."
 
 
@@ -185,8 +190,16 @@ def contact_result(c: Contact, ctype: ContactType, commune_name: str | None) -> 
 class PathEngine:
     """Computes paths over loaded catalogs. Stateless between calls; safe to share across threads."""
 
-    def __init__(self, catalogs: Catalogs, vocabulary: Vocabulary | None = None):
+    def __init__(
+        self,
+        catalogs: Catalogs,
+        vocabulary: Vocabulary | None = None,
+        epci_name: Callable[[str], str | None] | None = None,
+    ):
+        """``epci_name``: the name of an intercommunality from its SIREN (territory data), so
+        that the site's own EPCI is named among its contacts."""
         self.catalogs = catalogs
+        self.epci_name = epci_name
         if vocabulary is None:
             from app.engine.vocabulaire import default_vocabulary
 
@@ -241,6 +254,10 @@ class PathEngine:
         self, type_id: str, territory: Mapping[str, Any], commune_name: str | None
     ) -> list[ContactResult]:
         ctype = self.catalogs.contact_types[type_id]
+        if type_id == EPCI_TYPE:
+            own = self._own_epci(ctype, territory, commune_name)
+            if own is not None:
+                return own
         index = self._index.get(type_id, {})
         chosen: list[Contact] = []
         if territory.get("commune"):
@@ -270,6 +287,27 @@ class PathEngine:
                 annuaire_link(ctype.name, commune_name) if ctype.directory_code else ANNUAIRE_URL,
                 False,
                 note=DIRECTORY_NOTE,
+                directory=True,
+            )
+        ]
+
+    def _own_epci(
+        self, ctype: ContactType, territory: Mapping[str, Any], commune_name: str | None
+    ) -> list[ContactResult] | None:
+        """The site's intercommunality, named from the territory data and linked to its entry in
+        the official directory (never a guessed site). None when the commune's EPCI is unknown."""
+        code = territory.get("epci")
+        name = self.epci_name(str(code)) if code and self.epci_name else None
+        if not name:
+            return None
+        return [
+            ContactResult(
+                f"epci-{code}",
+                ctype,
+                name,
+                annuaire_link(name, commune_name),
+                False,
+                note=EPCI_NOTE,
                 directory=True,
             )
         ]
