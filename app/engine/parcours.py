@@ -155,7 +155,7 @@ def _explain(ev: Evaluation, missing: list[Missing], default: str) -> list[str]:
         if m.kind == KIND_TERRITORY:
             reasons.append(f"À vérifier : {m.label} (donnée du territoire inconnue)")
         else:
-            reasons.append(f"À préciser : {m.label} (question « {m.id} »)")
+            reasons.append(f"À préciser : {m.label}")
     return reasons
 
 
@@ -176,15 +176,21 @@ def annuaire_link(name: str, commune_name: str | None) -> str:
     return ANNUAIRE_URL
 
 
+def _sentences(*parts: str | None) -> str | None:
+    return " ".join(p for p in parts if p) or None
+
+
 def contact_result(c: Contact, ctype: ContactType, commune_name: str | None) -> ContactResult:
     """A catalog contact as shown: its own page when one was read from an official list, else
-    the directory's search for it."""
+    the directory's search for it; its note, then what the user must still confirm."""
+    doubt = c.to_confirm or (PARTIAL_NOTE if c.partial_perimeter else None)
     if c.url is None:
+        link = annuaire_link(c.name, commune_name)
         return ContactResult(
-            c.id, ctype, c.name, annuaire_link(c.name, commune_name), False, c, c.note or DIRECTORY_NOTE, True
+            c.id, ctype, c.name, link, False, c, _sentences(c.note or DIRECTORY_NOTE, doubt), True
         )
-    note = PARTIAL_NOTE if c.partial_perimeter else (c.note or c.to_confirm)
-    return ContactResult(c.id, ctype, c.name, c.url, c.verified and not c.partial_perimeter, c, note)
+    verified = c.verified and not c.partial_perimeter
+    return ContactResult(c.id, ctype, c.name, c.url, verified, c, _sentences(c.note, doubt))
 
 
 class PathEngine:
