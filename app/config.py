@@ -76,4 +76,10 @@ def from_environment(instance_path: Path) -> dict:
         "API_ADRESSE_URL": os.environ.get("API_ADRESSE_URL", "https://api-adresse.data.gouv.fr"),
         "API_CARTO_URL": os.environ.get("API_CARTO_URL", "https://apicarto.ign.fr/api"),
         "GEORISQUES_URL": os.environ.get("GEORISQUES_URL", "https://www.georisques.gouv.fr/api/v1"),
+        # Official coordinates of préfectures, sous-préfectures, DDT(M), mairies and EPCI on the
+        # step page (app/clients/annuaire.py); off by default: the directory link stays.
+        "ANNUAIRE_ENABLED": _bool("ANNUAIRE_ENABLED", False),
+        "ANNUAIRE_URL": os.environ.get(
+            "ANNUAIRE_URL", "https://api-lannuaire.service-public.gouv.fr/api/explore/v2.1/catalog/datasets"
+        ),
     }

@@ -28,6 +28,7 @@ from app.models import STEP_STATUSES, Answer, Event, Site, StepProgress
 from app.pages.routes import layout_helpers
 
 from . import bp
+from .coordonnees import official_contacts
 from .page_cache import CSRF_PLACEHOLDER, CachedPage, PageCache, site_version, squeeze
 from .service import compute_for_site
 from .view_events import buffer_for
@@ -242,6 +243,7 @@ def _render_step(
         errors=errors or {},
         kept=kept,
         fragment=_fragment(step, _commune(territoire)),
+        coordonnees=official_contacts(step, territoire["commune"]["code"] if territoire else None),
         note_max=NOTE_MAX,
     ), code
 
