@@ -19,6 +19,7 @@ from app.config import ROOT
 from app.engine.catalogs import load_catalogs
 from app.engine.content import check_content, load_content
 from app.engine.coverage import coverage_report
+from app.engine.review import review_report
 from app.engine.usage import stats_questions, usage_report
 from app.engine.yamlsrc import ContentInvalid
 from app.geo.cli import data_cli
@@ -67,6 +68,27 @@ def coverage_command(root: Path | None) -> None:
             click.echo(str(error), err=True)
         raise SystemExit(1) from None
     click.echo(coverage_report(catalogs, date.today()), nl=False)
+
+
+@content_cli.command("review")
+@ROOT_ARG
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Jour de la revue (AAAA-MM-JJ), aujourd'hui par défaut.",
+)
+@click.option("--limite", default=40, show_default=True, help="Lignes par rubrique.")
+def review_command(root: Path | None, day, limite: int) -> None:
+    """Ce qu'il faut revérifier : jamais vérifiés, par ancienneté, doutes ouverts, dates limites passées."""
+    today = day.date() if day else date.today()
+    try:
+        catalogs = load_catalogs((root or default_root()) / "data", today=today)
+    except ContentInvalid as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    click.echo(review_report(catalogs, today, limite), nl=False)
 
 
 @content_cli.command("usage")

@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from app.engine.catalogs import Catalogs, load_catalogs
+from app.engine.changelog import ChangeEntry, load_changelog
 from app.engine.conditions import Fact, FactInfo
 from app.engine.content_rules import check_tree
 from app.engine.indicator_defs import Definition, load_definitions
@@ -46,6 +47,7 @@ class Content:
     catalogs: Catalogs
     vocabulary: Mapping[Fact, FactInfo]
     indicators: Mapping[str, Definition]
+    changelog: tuple[ChangeEntry, ...] = ()  # data/nouveautes.yaml, newest first
 
 
 def rule_vocabulary(questionnaire: Questionnaire) -> dict[Fact, FactInfo]:
@@ -106,13 +108,20 @@ def _load(root: Path, today: date) -> tuple[Content | None, list[ContentError]]:
         except ContentInvalid as exc:
             errors += exc.errors
     # Provenance and wording rules on every file, whatever else failed.
-    errors += check_tree(root, today, _ids(questionnaire, catalogs))
+    ids = _ids(questionnaire, catalogs)
+    errors += check_tree(root, today, ids)
+    changelog: tuple[ChangeEntry, ...] = ()
+    if data.is_dir():
+        try:
+            changelog = load_changelog(data, today, ids if catalogs is not None else ())
+        except ContentInvalid as exc:
+            errors += exc.errors
     if questionnaire is not None and not errors:
         # No decorative question: every question changes the path or feeds the statistics.
         errors += check_usage(questionnaire, catalogs, indicators, root)
     if errors or questionnaire is None or catalogs is None:
         return None, errors
-    content = Content(root, questionnaire, catalogs, rule_vocabulary(questionnaire), indicators)
+    content = Content(root, questionnaire, catalogs, rule_vocabulary(questionnaire), indicators, changelog)
     return content, []
 
 

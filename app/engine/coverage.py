@@ -54,6 +54,12 @@ def coverage_report(catalogs: Catalogs, today: date) -> str:
     )
     confirmed = Counter(t.confirmed for t in timings.values())
     lines.append(f"  calendrier confirmé : {confirmed[True]} ; non confirmé : {confirmed[False]}")
+    for status in (SchemeStatus.OPEN, SchemeStatus.UPCOMING, SchemeStatus.CLOSED):
+        by = Counter(t.confirmed for t in timings.values() if t.status == status)
+        lines.append(f"    {status:<8} : confirmé {by[True]:>3} ; non confirmé {by[False]:>3}")
+    lines.append(
+        f"  dont vérifiés (date de vérification, sans doute ouvert) : {sum(1 for s in schemes if s.verified)}"
+    )
     lines.append(f"  dont « à confirmer » : {sum(1 for s in schemes if s.to_confirm)}")
     lines.append("  Dispositifs ouverts par usage :")
     for use in INTENDED_USES:
@@ -78,6 +84,12 @@ def coverage_report(catalogs: Catalogs, today: date) -> str:
         f"  page officielle : {own} ; lien vers l'Annuaire de l'administration : {len(contacts) - own}"
     )
     lines.append(f"  dont « à confirmer » : {sum(1 for c in contacts if c.to_confirm)}")
+    lines.append(
+        f"  dont vérifiés (date de vérification, sans doute ouvert) : {sum(1 for c in contacts if c.verified)}"
+    )
+    lines.append(
+        "  L'intercommunalité du site est nommée d'après les données du territoire (lien vers l'Annuaire)."
+    )
     for type_id in STATE_SERVICE_TYPES:
         lines.append(
             f"  {type_id} : {len(_covered(catalogs, type_id, 'departements'))} départements couverts"
@@ -88,5 +100,11 @@ def coverage_report(catalogs: Catalogs, today: date) -> str:
         f"  epf : {len(_covered(catalogs, 'epf', 'regions'))} régions entières, "
         f"{len(_covered(catalogs, 'epf', 'departements'))} départements (tout ou partie), "
         f"{len(_covered(catalogs, 'epf', 'epci'))} intercommunalités"
+    )
+    items = [*steps, *schemes, *contacts, *catalogs.contact_types.values(), *catalogs.resources.values()]
+    lines.append("")
+    lines.append(
+        f"Éléments avec un doute ouvert (« à confirmer ») : {sum(1 for i in items if i.to_confirm)} sur {len(items)} ; "
+        f"jamais vérifiés : {sum(1 for i in items if i.checked_on is None)}"
     )
     return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template, request, url_for
 from sqlalchemy import text
 
+from app.content import current_content
 from app.extensions import db
 from app.pages import bp
 
@@ -65,6 +66,17 @@ def donnees_personnelles():
 @bp.route("/gestion-des-cookies")
 def cookies():
     return render_template("pages/cookies.html")
+
+
+@bp.route("/quoi-de-neuf")
+def quoi_de_neuf():
+    """What changed in the reference content (data/nouveautes.yaml), newest first."""
+    content = current_content()
+    cat = content.catalogs
+    names = {s.id: s.title for s in cat.steps}
+    names.update({k: v.name for k, v in cat.schemes.items()})
+    names.update({c.id: c.name for c in cat.contacts})
+    return render_template("pages/quoi_de_neuf.html", entries=content.changelog, names=names)
 
 
 @bp.route("/plan-du-site")
