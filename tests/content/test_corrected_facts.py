@@ -246,3 +246,22 @@ def test_the_site_names_its_own_intercommunality_with_its_role(engine, cat):
     assert contact.name == geo.get_dataset().epci[geo.territory_facts("62528")["epci"]]
     assert contact.directory and "whoWhat=" in contact.url and "Loos-en-Gohelle" in contact.url
     assert contact.role == cat.contact_types["epci"].role
+
+
+def schemes_of(engine, answers, commune="62528"):
+    return {f.id: f for s in path(engine, answers, commune).steps for f in s.schemes}
+
+
+def test_npnru_is_offered_only_for_a_site_in_or_near_a_priority_quarter(engine):
+    answers = {"porteur": "commune", "usage": "habitat"}
+    assert "anru-npnru" in schemes_of(engine, {**answers, "site_qpv": "oui"})
+    assert "anru-npnru" not in schemes_of(engine, {**answers, "site_qpv": "non"})
+    assert schemes_of(engine, {**answers, "site_qpv": "inconnu"})["anru-npnru"].eligibility == "a_verifier"
+
+
+def test_regional_schemes_reach_the_path_of_their_region_only(engine):
+    answers = {"porteur": "commune", "usage": "habitat"}
+    in_hdf = schemes_of(engine, answers, "62528")
+    assert "epf-hauts-de-france-recyclage" in in_hdf and "region-occitanie-reconquete-friches" not in in_hdf
+    assert "epf-hauts-de-france-recyclage" not in schemes_of(engine, answers, "60057")  # Oise: EPFLO
+    assert "region-occitanie-reconquete-friches" in schemes_of(engine, answers, "81004")  # Albi
