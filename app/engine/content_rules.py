@@ -37,6 +37,7 @@ USER_FIELDS = {
     "ressources": ("titre", "description", *COMMON_TEXT),
     "nouveautes": ("titre", "texte"),
 }
+STATS_FIELDS = ("nom", "unite", "definition", "methode")  # stats/indicateurs.yaml, shown on /stats
 GROUP_FIELDS = ("titre", "introduction")
 QUESTION_FIELDS = ("libelle", "indice", "pourquoi", "comment_trouver", "libelle_court", "unite")
 CHOICE_FIELDS = ("libelle", "aide")
@@ -320,6 +321,16 @@ def check_tree(root: str | Path, today: date, ids: Iterable[str] = ()) -> list[C
         file = walker.name(path)
         for t in questionnaire_texts(doc, file):
             walker.text(t)
+        walker.any_string(file, doc)
+    stats = root / "stats" / "indicateurs.yaml"
+    if stats.exists():
+        doc = walker.load(stats)
+        file = walker.name(stats)
+        for item in doc if isinstance(doc, list) else ():
+            if isinstance(item, Mapping):
+                iid = item.get("id") if isinstance(item.get("id"), str) else None
+                for t in _texts(item, STATS_FIELDS, file, iid):
+                    walker.text(t)
         walker.any_string(file, doc)
     data = root / "data"
     for kind in USER_FIELDS:
