@@ -15,6 +15,7 @@ from app.cli import register_cli
 from app.config import from_environment
 from app.content import init_content
 from app.extensions import csrf, db, migrate, talisman
+from app.geo import workspace
 from app.portfolio import models as portfolio_models  # noqa: F401 - portfolio tables
 
 # Content-Security-Policy: local files only, no inline script. DSFR needs inline styles
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
     init_content(app)
+    workspace.clean_stale()  # temporary perimeter files left by workers that died
     return app
 
 

@@ -41,6 +41,7 @@ def from_environment(instance_path: Path) -> dict:
         if production:
             raise ConfigError("SECRET_KEY doit être défini en production.")
         secret = secrets.token_hex(32)
+    _perimeter_max = int(os.environ.get("PERIMETER_MAX_BYTES", 5 * 1024 * 1024))
     return {
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": secret,
@@ -67,7 +68,9 @@ def from_environment(instance_path: Path) -> dict:
         # Site location and enrichment (app.geo, app.clients, app.localisation).
         "MAP_TILES_URL": os.environ.get("MAP_TILES_URL", ""),  # e.g. https://{s}.tile.example/{z}/{x}/{y}.png
         "MAP_TILES_ATTRIBUTION": os.environ.get("MAP_TILES_ATTRIBUTION", ""),
-        "PERIMETER_MAX_BYTES": int(os.environ.get("PERIMETER_MAX_BYTES", 5 * 1024 * 1024)),
+        "PERIMETER_MAX_BYTES": _perimeter_max,
+        # A pasted perimeter (a form field) is held to the same cap as an uploaded file.
+        "MAX_FORM_MEMORY_SIZE": _perimeter_max + 64 * 1024,
         "ENRICHMENT_ENABLED": _bool("ENRICHMENT_ENABLED", True),
         "ENRICHMENT_TIMEOUT": float(os.environ.get("ENRICHMENT_TIMEOUT", 3)),
         "ENRICHMENT_RETRIES": int(os.environ.get("ENRICHMENT_RETRIES", 1)),

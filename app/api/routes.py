@@ -19,6 +19,9 @@ from .schemas import ParcoursRequestSchema
 from .spec import EXAMPLE, build_spec
 
 _REQUEST = ParcoursRequestSchema()
+# A request holds one site: 1 MiB leaves room for a perimeter at its vertex cap
+# (app.geo.geometry.MAX_VERTICES) written with 15 decimals.
+API_MAX_BYTES = 1024 * 1024
 _SPEC: dict | None = None
 
 
@@ -79,10 +82,14 @@ def _resolve_commune(site: dict, errors: dict) -> str | None:
 
 @bp.post("/api/v1/parcours")
 def parcours():
+    if (request.content_length or 0) > API_MAX_BYTES:
+        return _errors({"corps": f"Le corps de la requête dépasse {API_MAX_BYTES // 1024} Kio."}, 413)
     raw = request.get_data(cache=False)
+    if len(raw) > API_MAX_BYTES:  # chunked body without Content-Length
+        return _errors({"corps": f"Le corps de la requête dépasse {API_MAX_BYTES // 1024} Kio."}, 413)
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _errors({"corps": "Le corps de la requête doit être un JSON valide."}, 400)
     if not isinstance(body, dict):
         return _errors({"corps": 'Un objet JSON est attendu : {"site": {…}, "projet": {…}}.'})

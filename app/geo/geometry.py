@@ -30,9 +30,25 @@ ZONES: dict[str, tuple[tuple[float, float, float, float], int]] = {
     "mayotte": ((44.9, -13.1, 45.4, -12.5), 4471),  # RGM04 / UTM zone 38S
 }
 
-_WKT_POINT = re.compile(
-    r"^\s*POINT\s*\(\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s+([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*\)\s*$",
-    re.IGNORECASE,
+# The WKT point syntax accepted (also published as the OpenAPI ``pattern`` of ``geompoint``).
+WKT_POINT_PATTERN = (
+    r"^\s*[Pp][Oo][Ii][Nn][Tt]\s*\(\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s+"
+    r"([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*\)\s*$"
+)
+_WKT_POINT = re.compile(WKT_POINT_PATTERN)
+
+# Bounds of a perimeter. A friche is a site, not a département: these caps keep the cost of
+# every geometry operation (repair, union, commune intersection, projection) to a few hundred
+# milliseconds at worst (bench/geo_bench.py), whatever the input.
+MAX_VERTICES = 5_000  # positions, all rings and parts together
+MAX_PARTS = 500  # polygons of a multi-part perimeter
+MAX_DEPTH = 8  # nesting of GeoJSON objects (FeatureCollection > Feature > GeometryCollection…)
+MAX_EXTENT_M = 10_000  # width or height of the perimeter's bounding box
+MAX_AREA_M2 = 10_000_000  # 1,000 ha
+REPAIR_SECONDS = 3.0  # wall-clock budget to repair an invalid perimeter (app.geo.sandbox)
+REPAIR_TOO_SLOW = (
+    "Le contour se recoupe lui-même de très nombreuses fois et n'a pas pu être corrigé "
+    "automatiquement : corrigez-le dans votre logiciel de cartographie, ou dessinez-le sur la carte."
 )
 
 
@@ -86,44 +102,82 @@ def parse_wkt_point(text: str) -> Point:
     return Point(lon, lat)
 
 
-def _check_coords(obj) -> None:
-    """Reject non-numeric or non-finite coordinates anywhere in a GeoJSON coordinates array."""
-    stack = [obj]
+TOO_MANY_VERTICES = (
+    f"Le périmètre compte plus de {MAX_VERTICES:,} sommets".replace(",", " ")
+    + " : simplifiez le contour (un sommet tous les mètres suffit largement) et réessayez."
+)
+TOO_MANY_PARTS = f"Le périmètre compte plus de {MAX_PARTS} polygones : déposez uniquement le site."
+TOO_DEEP = "Le GeoJSON est trop profondément imbriqué (collections dans des collections)."
+
+
+class _Budget:
+    """Positions counted across every geometry of one input (all parts together)."""
+
+    def __init__(self) -> None:
+        self.vertices = 0
+
+    def add(self, n: int) -> None:
+        self.vertices += n
+        if self.vertices > MAX_VERTICES:
+            raise GeoError(TOO_MANY_VERTICES)
+
+
+def _check_coords(obj, budget: _Budget | None = None) -> None:
+    """Reject non-numeric or non-finite coordinates anywhere in a GeoJSON coordinates array,
+    and more positions than ``MAX_VERTICES`` (counted before any geometry is built)."""
+    budget = budget or _Budget()
+    stack = [(obj, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
+        if depth > 4:  # MultiPolygon > polygon > ring > position > number is the deepest
+            raise GeoError("Le GeoJSON contient des coordonnées invalides.")
         if isinstance(item, list | tuple):
             if item and all(isinstance(v, int | float) and not isinstance(v, bool) for v in item):
                 if len(item) < 2 or not all(math.isfinite(v) for v in item):
                     raise GeoError("Le GeoJSON contient des coordonnées invalides.")
+                budget.add(1)
             else:
-                stack.extend(item)
+                stack.extend((child, depth + 1) for child in item)
         else:
             raise GeoError("Le GeoJSON contient des coordonnées invalides.")
 
 
-def _geometries_from_geojson(data: dict) -> list[BaseGeometry]:
+def _geometries_from_geojson(data: dict, budget: _Budget | None = None, depth: int = 0) -> list[BaseGeometry]:
+    budget = budget or _Budget()
+    if depth > MAX_DEPTH:
+        raise GeoError(TOO_DEEP)
     kind = data.get("type")
     if kind == "FeatureCollection":
         feats = data.get("features")
         if not isinstance(feats, list):
             raise GeoError("La FeatureCollection GeoJSON n'a pas de liste « features ».")
+        if len(feats) > MAX_PARTS:
+            raise GeoError(TOO_MANY_PARTS)
         out = []
         for feat in feats:
-            if isinstance(feat, dict) and feat.get("geometry"):
-                out.extend(_geometries_from_geojson(feat["geometry"]))
+            if isinstance(feat, dict) and isinstance(feat.get("geometry"), dict):
+                out.extend(_geometries_from_geojson(feat["geometry"], budget, depth + 1))
         return out
     if kind == "Feature":
         geom = data.get("geometry")
-        return _geometries_from_geojson(geom) if isinstance(geom, dict) else []
+        return _geometries_from_geojson(geom, budget, depth + 1) if isinstance(geom, dict) else []
     if kind == "GeometryCollection":
+        members = data.get("geometries") or []
+        if not isinstance(members, list):
+            raise GeoError("La GeometryCollection GeoJSON n'a pas de liste « geometries ».")
+        if len(members) > MAX_PARTS:
+            raise GeoError(TOO_MANY_PARTS)
         out = []
-        for g in data.get("geometries") or []:
+        for g in members:
             if isinstance(g, dict):
-                out.extend(_geometries_from_geojson(g))
+                out.extend(_geometries_from_geojson(g, budget, depth + 1))
         return out
     if kind not in ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"):
-        raise GeoError(f"Type de géométrie GeoJSON inconnu : « {kind} ».")
-    _check_coords(data.get("coordinates"))
+        raise GeoError(f"Type de géométrie GeoJSON inconnu : « {str(kind)[:40]} ».")
+    coordinates = data.get("coordinates")
+    _check_coords(coordinates, budget)
+    if kind == "MultiPolygon" and isinstance(coordinates, list) and len(coordinates) > MAX_PARTS:
+        raise GeoError(TOO_MANY_PARTS)
     try:
         return [shape(data)]
     except Exception as exc:  # shapely raises several types on malformed rings
@@ -133,29 +187,85 @@ def _geometries_from_geojson(data: dict) -> list[BaseGeometry]:
         ) from exc
 
 
+def check_size(geoms: list[BaseGeometry]) -> None:
+    """Refuse, before any repair or union, a perimeter that is too detailed or too large to be
+    one friche: more than ``MAX_VERTICES`` positions, ``MAX_PARTS`` polygons, or a bounding box
+    wider or higher than ``MAX_EXTENT_M`` (cheap: counts and bounds only)."""
+    geoms = [g for g in geoms if g is not None and not g.is_empty]
+    if not geoms:
+        return
+    if sum(int(shapely.get_num_coordinates(g)) for g in geoms) > MAX_VERTICES:
+        raise GeoError(TOO_MANY_VERTICES)
+    if sum(int(shapely.get_num_geometries(g)) for g in geoms) > MAX_PARTS:
+        raise GeoError(TOO_MANY_PARTS)
+    bounds = shapely.total_bounds(geoms)
+    x0, y0, x1, y1 = (float(v) for v in bounds)
+    mid = math.radians(max(-89.0, min(89.0, (y0 + y1) / 2)))
+    width = (x1 - x0) * 111_320 * math.cos(mid)
+    height = (y1 - y0) * 110_574
+    if max(width, height) > MAX_EXTENT_M:
+        raise GeoError(
+            f"Le périmètre s'étend sur plus de {MAX_EXTENT_M // 1000} km "
+            f"({max(width, height) / 1000:.0f} km) : une friche est un site, pas un territoire. "
+            "Dessinez ou déposez le contour du seul site."
+        )
+
+
+def check_area(geom: BaseGeometry, area_m2: float | None = None) -> float:
+    """Refuse a perimeter larger than ``MAX_AREA_M2``; returns its area in m²."""
+    area = surface_m2(geom) if area_m2 is None else area_m2
+    if area > MAX_AREA_M2:
+        raise GeoError(
+            f"Le périmètre couvre {area / 10_000:,.0f} ha".replace(",", " ")
+            + f", plus que les {MAX_AREA_M2 // 10_000:,} ha".replace(",", " ")
+            + " acceptés pour un site : déposez le contour de la seule friche."
+        )
+    return area
+
+
 def to_polygonal(geoms: list[BaseGeometry], notes: list[str] | None = None) -> BaseGeometry:
     """Union the polygonal parts of ``geoms`` into a valid (Multi)Polygon, repairing invalid
-    rings (self-intersections…) with ``make_valid``; raise :class:`GeoError` if nothing is left.
+    rings (self-intersections…) with ``make_valid``; raise :class:`GeoError` if nothing is left
+    or if the perimeter is too detailed or too large (:func:`check_size`, :func:`check_area`).
     """
+    check_size(geoms)
     polys: list[BaseGeometry] = []
     for geom in geoms:
         if geom is None or geom.is_empty:
             continue
         if not geom.is_valid:
             reason = shapely.is_valid_reason(geom)
-            geom = shapely.make_valid(geom)
+            geom = repair(geom)
             if notes is not None:
                 notes.append(f"Le contour était invalide ({reason}) et a été corrigé automatiquement.")
         parts = getattr(geom, "geoms", [geom])
         polys.extend(p for p in parts if isinstance(p, Polygon | MultiPolygon) and p.area > 0)
     if not polys:
         raise GeoError("Le périmètre ne contient aucun polygone de surface non nulle.")
-    result = shapely.union_all(polys)
+    result = polys[0] if len(polys) == 1 else shapely.union_all(polys)
     if not result.is_valid:
-        result = shapely.make_valid(result)
+        result = repair(result)
     if result.is_empty or result.area == 0:
         raise GeoError("Le périmètre ne contient aucun polygone de surface non nulle.")
+    check_size([result])  # a repair may add vertices
+    check_area(result)
     return result
+
+
+def _make_valid_wkb(wkb: bytes) -> bytes:
+    return shapely.to_wkb(shapely.make_valid(shapely.from_wkb(wkb)))
+
+
+def repair(geom: BaseGeometry) -> BaseGeometry:
+    """``make_valid`` under a time and memory budget: its cost grows with the number of
+    self-intersections (quadratic in the vertices for a star), so it runs in a child process
+    (:func:`app.geo.sandbox.run_bounded`); GeoError when the budget runs out."""
+    from .sandbox import Timeout, run_bounded
+
+    try:
+        return shapely.from_wkb(run_bounded(_make_valid_wkb, shapely.to_wkb(geom), seconds=REPAIR_SECONDS))
+    except Timeout as exc:
+        raise GeoError(REPAIR_TOO_SLOW) from exc
 
 
 def check_in_france(geom: BaseGeometry) -> None:
@@ -176,10 +286,7 @@ def parse_geojson(data, *, allow_point: bool = False, notes: list[str] | None = 
     empty shapes, coordinates outside France and swapped lat/lon raise :class:`GeoError`.
     """
     if isinstance(data, str | bytes):
-        try:
-            data = json.loads(data)
-        except ValueError as exc:
-            raise GeoError("Le GeoJSON n'est pas un JSON valide.") from exc
+        data = loads_json(data, "Le GeoJSON n'est pas un JSON valide.")
     if not isinstance(data, dict):
         raise GeoError("Le GeoJSON doit être un objet (géométrie, Feature ou FeatureCollection).")
     _check_crs_member(data)
@@ -192,6 +299,7 @@ def parse_geojson(data, *, allow_point: bool = False, notes: list[str] | None = 
     for g in geoms:  # check coordinates before repairs, for clearer messages
         if not g.is_empty:
             check_in_france(g)
+    check_size(geoms)
     if all(g.geom_type in ("Point", "MultiPoint", "LineString", "MultiLineString") for g in geoms):
         raise GeoError(
             "Le périmètre doit être un polygone (le GeoJSON ne contient que des points ou des lignes)."
@@ -201,11 +309,33 @@ def parse_geojson(data, *, allow_point: bool = False, notes: list[str] | None = 
     return result
 
 
-def _check_crs_member(data: dict) -> None:
+def crs_name(data: dict) -> str:
+    """The ``crs.properties.name`` of a (2008) GeoJSON object, "" when absent; GeoError when
+    the member is not of that shape."""
     crs = data.get("crs")
     if not crs:
-        return
-    name = ((crs.get("properties") or {}).get("name") or "") if isinstance(crs, dict) else ""
+        return ""
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    name = props.get("name") if isinstance(props, dict) else None
+    if not isinstance(name, str):
+        raise GeoError(
+            "Le membre « crs » du GeoJSON est mal formé : il doit être de la forme "
+            '{"type": "name", "properties": {"name": "EPSG:4326"}}, ou être absent (WGS84).'
+        )
+    return name[:200]
+
+
+def loads_json(data: str | bytes, message: str):
+    """``json.loads`` whose every failure — syntax, encoding, nesting too deep for the parser —
+    is a :class:`GeoError` with ``message``."""
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise GeoError(message) from exc
+
+
+def _check_crs_member(data: dict) -> None:
+    name = crs_name(data)
     try:
         epsg = CRS.from_user_input(name).to_epsg() if name else None
     except Exception:

@@ -152,12 +152,41 @@ def communes_for_polygon(geom: BaseGeometry) -> PolygonCommunes:
     return PolygonCommunes(items[0].commune if items else None, items)
 
 
+SAMPLE_GRID = 24  # sample points per side of the perimeter's box (main commune estimate)
+
+
 def commune_for_geometry(geom: BaseGeometry) -> Commune | None:
-    """Commune of a Point (:func:`commune_at`) or a polygon (main commune of
-    :func:`communes_for_polygon`)."""
+    """Commune of a Point (:func:`commune_at`) or a polygon: the commune holding most of it.
+
+    Uses the spatial index and stops as soon as it knows: a single commune under the
+    perimeter's box, or one commune containing the whole perimeter (most sites), is the answer;
+    otherwise the commune under most of a grid of points sampled inside the perimeter (a bounded
+    cost, whatever the perimeter's detail); exact intersections only for a perimeter too thin to
+    hold a sample point."""
     if geom.geom_type == "Point":
         return commune_at(geom.x, geom.y)
-    return communes_for_polygon(geom).main
+    ds = get_dataset()
+    candidates = ds.tree.query(geom)
+    if len(candidates) == 1 and ds.geoms[candidates[0]].intersects(geom):
+        return ds.communes[ds.codes[candidates[0]]]
+    if len(candidates) == 0:
+        p = geom.representative_point()
+        return commune_at(p.x, p.y)
+    holding = ds.tree.query(geom, predicate="within")
+    if len(holding):
+        return ds.communes[ds.codes[holding.min()]]
+    x0, y0, x1, y1 = geom.bounds
+    xs, ys = np.meshgrid(
+        np.linspace(x0, x1, SAMPLE_GRID + 2)[1:-1], np.linspace(y0, y1, SAMPLE_GRID + 2)[1:-1]
+    )
+    xs, ys = xs.ravel(), ys.ravel()
+    shapely.prepare(geom)
+    inside = shapely.contains_xy(geom, xs, ys)
+    codes = [c for c in communes_at(xs[inside], ys[inside]) if c is not None]
+    if not codes:
+        return communes_for_polygon(geom).main
+    values, counts = np.unique(np.array(codes, dtype=object), return_counts=True)
+    return ds.communes[values[int(np.argmax(counts))]]
 
 
 def territory_block(code: str) -> dict | None:

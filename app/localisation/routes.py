@@ -15,7 +15,7 @@ from app.geo import (
     territory_block,
     territory_warnings,
 )
-from app.geo.upload import FORMATS, read_perimeter
+from app.geo.upload import FORMATS, read_perimeter_bounded
 from app.models import Site
 
 from .service import commune_of, enrichment_summary, refresh_enrichment, save_location
@@ -87,8 +87,12 @@ def localisation(token: str):
         max_bytes = int(current_app.config.get("PERIMETER_MAX_BYTES", 5 * 1024 * 1024))
         try:
             if upload and upload.filename:
-                perimeter = read_perimeter(
+                perimeter = read_perimeter_bounded(
                     upload.filename, upload.read(max_bytes + 1), max_bytes=max_bytes, notes=notes
+                )
+            elif len(form["perimetre"].encode()) > max_bytes:
+                raise GeoError(
+                    f"Le périmètre collé dépasse la taille maximale de {max_bytes // (1024 * 1024)} Mo."
                 )
             elif form["perimetre"]:
                 perimeter = parse_geojson(form["perimetre"], notes=notes)
