@@ -76,6 +76,7 @@ def from_environment(instance_path: Path) -> dict:
         "ENRICHMENT_RETRIES": int(os.environ.get("ENRICHMENT_RETRIES", 1)),
         "ENRICHMENT_CACHE_TTL": int(os.environ.get("ENRICHMENT_CACHE_TTL", 86_400)),
         "ENRICHMENT_DEADLINE": float(os.environ.get("ENRICHMENT_DEADLINE", 4)),
+        "ENRICHMENT_MAX_BYTES": int(os.environ.get("ENRICHMENT_MAX_BYTES", 5 * 1024 * 1024)),
         "API_ADRESSE_URL": os.environ.get("API_ADRESSE_URL", "https://api-adresse.data.gouv.fr"),
         "API_CARTO_URL": os.environ.get("API_CARTO_URL", "https://apicarto.ign.fr/api"),
         "GEORISQUES_URL": os.environ.get("GEORISQUES_URL", "https://www.georisques.gouv.fr/api/v1"),

@@ -25,6 +25,7 @@ DEFAULTS = {
     "ENRICHMENT_RETRIES": 1,
     "ENRICHMENT_CACHE_TTL": 86_400,
     "ENRICHMENT_DEADLINE": 4.0,
+    "ENRICHMENT_MAX_BYTES": 5 * 1024 * 1024,
 }
 
 
@@ -43,7 +44,11 @@ def clear_caches() -> None:
 def make_clients(settings=None) -> dict:
     """Clients configured from ``settings`` (missing keys take ``DEFAULTS``)."""
     s = {**DEFAULTS, **{k: v for k, v in dict(settings or {}).items() if k in DEFAULTS}}
-    common = {"timeout": float(s["ENRICHMENT_TIMEOUT"]), "retries": int(s["ENRICHMENT_RETRIES"])}
+    common = {
+        "timeout": float(s["ENRICHMENT_TIMEOUT"]),
+        "retries": int(s["ENRICHMENT_RETRIES"]),
+        "max_bytes": int(s["ENRICHMENT_MAX_BYTES"]),
+    }
     ttl = float(s["ENRICHMENT_CACHE_TTL"])
     return {
         "adresse": adresse.AdresseClient(s["API_ADRESSE_URL"], cache=_cache("adresse", ttl), **common),

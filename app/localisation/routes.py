@@ -18,7 +18,7 @@ from app.geo import (
 from app.geo.upload import FORMATS, read_perimeter_bounded
 from app.models import Site
 
-from .service import commune_of, enrichment_summary, refresh_enrichment, save_location
+from .service import address_query, commune_of, enrichment_summary, refresh_enrichment, save_location
 
 bp = Blueprint("localisation", __name__)
 
@@ -201,14 +201,15 @@ def _resolve_commune(text: str, errors: dict):
 def api_adresses():
     """Address search for the location page: API Adresse (server-side, so the browser makes
     no third-party request), or the embedded commune search when it is unreachable."""
-    from app.clients import SUCCES, make_clients
+    from app.clients import SUCCES
+    from app.localisation.service import search_addresses
 
-    q = (request.args.get("q") or "").strip()[:200]
+    q, error = address_query(request.args.get("q"))
+    if error:
+        return jsonify({"erreurs": {"q": error}}), 422
     if len(q) < 3:
         return jsonify({"source": None, "resultats": [], "avertissement": None})
-    result = None
-    if current_app.config.get("ENRICHMENT_ENABLED", True):
-        result = make_clients(current_app.config)["adresse"].search(q, 6)
+    result = search_addresses(q)
     if result is not None and result.statut == SUCCES and result.donnees["resultats"]:
         return jsonify(
             {"source": result.source, "resultats": result.donnees["resultats"], "avertissement": None}

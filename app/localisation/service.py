@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import threading
+import unicodedata
 from datetime import UTC, datetime
 
 from flask import current_app
 from shapely.geometry import mapping, shape
 
-from app.clients import ECHEC, PARTIEL, SUCCES, enrich_site
+from app.clients import ECHEC, PARTIEL, SUCCES, Result, enrich_site, make_clients
 from app.extensions import db
 from app.geo import commune_for_geometry, surface_m2
 from app.models import Answer, Site
@@ -102,3 +105,40 @@ def enrichment_summary(site: Site) -> dict | None:
 
 def commune_of(geom):
     return commune_for_geometry(geom)
+
+
+# --- address search: a bounded, cached proxy to API Adresse, never an open relay --------------------
+
+ADDRESS_MAX_CHARS = 120  # the longest French address line is far shorter
+ADDRESS_RESULTS = 6
+# Letters (any script, for accented names), digits, spaces and the punctuation of addresses.
+_ADDRESS_CHARS = re.compile(r"^[\w\s'’,.\-/°()]+$")
+# Upstream calls in flight per process: beyond them, the embedded commune search answers, so
+# that a slow API Adresse can never take every thread of a worker.
+ADDRESS_CONCURRENCY = 2
+_address_slots = threading.BoundedSemaphore(ADDRESS_CONCURRENCY)
+BUSY = "La recherche d'adresse est très sollicitée : voici les communes correspondantes."
+
+
+def address_query(raw: str | None) -> tuple[str, str | None]:
+    """(normalised query, French error or None): printable address characters only, at most
+    ``ADDRESS_MAX_CHARS``, spaces collapsed (the cache key is the normalised text)."""
+    q = unicodedata.normalize("NFC", " ".join((raw or "").split()))
+    if len(q) > ADDRESS_MAX_CHARS:
+        return "", f"L'adresse ne doit pas dépasser {ADDRESS_MAX_CHARS} caractères."
+    if q and not _ADDRESS_CHARS.match(q):
+        return "", "L'adresse contient des caractères non autorisés."
+    return q, None
+
+
+def search_addresses(q: str) -> Result | None:
+    """API Adresse's answer for ``q`` (cached by the client), or None when enrichment is off;
+    a failure result when every upstream slot of this process is busy."""
+    if not current_app.config.get("ENRICHMENT_ENABLED", True):
+        return None
+    if not _address_slots.acquire(blocking=False):
+        return Result.failure("API Adresse", BUSY)
+    try:
+        return make_clients(current_app.config)["adresse"].search(q.lower(), ADDRESS_RESULTS)
+    finally:
+        _address_slots.release()
