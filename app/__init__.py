@@ -14,9 +14,11 @@ from app.blueprints import register_blueprints
 from app.cli import register_cli
 from app.config import from_environment
 from app.content import init_content
+from app.database import engine_options, install_breaker
 from app.extensions import csrf, db, migrate, talisman
 from app.geo import workspace
 from app.portfolio import models as portfolio_models  # noqa: F401 - portfolio tables
+from app.privacy import TokenMaskingFormatter
 
 # Content-Security-Policy: local files only, no inline script. DSFR needs inline styles
 # (style attributes set by its JS) and data: URIs for some icons.
@@ -44,7 +46,12 @@ def create_app(config: dict | None = None) -> Flask:
     _configure_logging(app)
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_HOPS"], x_proto=1, x_host=1)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config
+    )
     db.init_app(app)
+    with app.app_context():
+        app.extensions["db_breaker"] = install_breaker(db.engine, app.config["DB_BREAKER_SECONDS"])
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
     img_src = list(CSP["img-src"])
@@ -73,6 +80,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(TokenMaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     app.logger.handlers[:] = [handler]
     app.logger.setLevel(app.config["LOG_LEVEL"])

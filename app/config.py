@@ -46,7 +46,11 @@ def from_environment(instance_path: Path) -> dict:
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Database faults fail fast (app.database): seconds.
+        "DB_CONNECT_TIMEOUT": float(os.environ.get("DB_CONNECT_TIMEOUT", 5)),
+        "DB_STATEMENT_TIMEOUT": float(os.environ.get("DB_STATEMENT_TIMEOUT", 10)),
+        "DB_POOL_TIMEOUT": float(os.environ.get("DB_POOL_TIMEOUT", 5)),
+        "DB_BREAKER_SECONDS": float(os.environ.get("DB_BREAKER_SECONDS", 2)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

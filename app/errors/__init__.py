@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -36,11 +36,17 @@ def wants_json() -> bool:
     )
 
 
-def _respond(code: int, detail: str | None = None):
+def _respond(code: int, detail: str | None = None, headers: dict | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if wants_json():
-        return jsonify(erreur=title, message=detail or message, code=code), code
-    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+        response = jsonify(erreur=title, message=detail or message, code=code)
+    else:
+        response = make_response(
+            render_template("errors/error.html", code=code, title=title, message=detail or message)
+        )
+    response.status_code = code
+    response.headers.update(headers or {})
+    return response
 
 
 @bp.app_errorhandler(CSRFError)
@@ -53,16 +59,31 @@ def csrf_error(error):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
-    return _respond(error.code or 500)
+    # keep the headers the error carries (Allow on a 405, Retry-After on a 429…)
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    return _respond(error.code or 500, headers=headers)
 
 
 @bp.app_errorhandler(Exception)
 def unexpected_error(error: Exception):
     from flask import current_app
 
+    from app.database import UNAVAILABLE
     from app.extensions import db
     from app.privacy import mask_tokens
 
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone: the pool replaces it
+        db.session.invalidate()
+    if isinstance(error, UNAVAILABLE):
+        # the database is down, frozen or locked: the service's own 503, and a short log line
+        current_app.logger.error(
+            "database unavailable on %s %s: %s",
+            request.method,
+            mask_tokens(request.path),
+            type(getattr(error, "orig", None) or error).__name__,
+        )
+        return _respond(503, headers={"Retry-After": "30"})
     current_app.logger.exception("unhandled error on %s %s", request.method, mask_tokens(request.path))
-    db.session.rollback()
     return _respond(500)
