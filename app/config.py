@@ -59,6 +59,20 @@ def from_environment(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", 1)),
+        # Rate limits (app.limits): storage shared by the workers in production (redis://…).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        **{
+            key: os.environ[key]
+            for key in (
+                "RATELIMIT_SITES",
+                "RATELIMIT_VOTES",
+                "RATELIMIT_UPLOADS",
+                "RATELIMIT_ADDRESS",
+                "RATELIMIT_API",
+            )
+            if os.environ.get(key)
+        },
         # Content folder served (questionnaires/, data/, stats/), checked at start.
         "CONTENT_ROOT": os.environ.get("CONTENT_ROOT", str(ROOT)),
         # Public statistics.

@@ -31,3 +31,16 @@ def record(
     event = Event(**event_values(event_type, site, data, at))
     db.session.add(event)
     return event
+
+
+def record_vote(site: Site, item_type: str, item_id: str, useful: bool) -> Event:
+    """One « utile ? » vote per item and site: a second vote replaces the first (its value and
+    time), so repeated clicks can neither pile up rows nor weigh more in /stats. The caller
+    commits."""
+    for event in Event.query.filter_by(type="avis", site_id=site.id).all():
+        data = event.data or {}
+        if data.get("type") == item_type and data.get("id") == item_id:
+            event.data = {"type": item_type, "id": item_id, "utile": useful}
+            event.created_at = utcnow()
+            return event
+    return record("avis", site, {"type": item_type, "id": item_id, "utile": useful})

@@ -53,6 +53,8 @@ def make_app(database_url: str, **overrides):
         # Path-page views write their statistics event in the request, so that a test sees it at
         # once; the batched writer (app.parcours.view_events) has its own tests.
         "PARCOURS_VIEW_EVENTS_SECONDS": 0,
+        # Rate limits have their own tests (tests/robustness/test_limits.py).
+        "RATELIMIT_ENABLED": False,
     }
     config.update(overrides)
     return create_app(config)

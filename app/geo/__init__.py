@@ -18,6 +18,7 @@ from .geometry import check_lon_lat, parse_geojson, parse_wkt_point, projection_
 from .lookup import (
     CommuneShare,
     PolygonCommunes,
+    commune_area_m2,
     commune_at,
     commune_for_geometry,
     communes_at,
@@ -35,6 +36,7 @@ __all__ = [
     "GeoError",
     "PolygonCommunes",
     "check_lon_lat",
+    "commune_area_m2",
     "commune_at",
     "commune_for_geometry",
     "communes_at",

@@ -6,6 +6,7 @@ No Flask import. All functions load the embedded dataset lazily (once per proces
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import shapely
@@ -187,6 +188,15 @@ def commune_for_geometry(geom: BaseGeometry) -> Commune | None:
         return communes_for_polygon(geom).main
     values, counts = np.unique(np.array(codes, dtype=object), return_counts=True)
     return ds.communes[values[int(np.argmax(counts))]]
+
+
+@lru_cache(maxsize=4096)
+def commune_area_m2(code: str) -> float | None:
+    """Area of a commune (m², from its simplified boundary), or None when unknown."""
+    ds = get_dataset()
+    for i in np.flatnonzero(ds.codes == code)[:1]:
+        return surface_m2(ds.geoms[i])
+    return None
 
 
 def territory_block(code: str) -> dict | None:

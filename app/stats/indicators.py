@@ -476,18 +476,45 @@ def site_surface_m2(facts: Facts, site: SiteRow) -> float | None:
     return None
 
 
-def hectares(facts: Facts, site_ids) -> tuple[float, int, int]:
-    """(hectares, sites with a known surface, sites without)."""
-    total, known, unknown = 0.0, 0, 0
+# A surface above this, or above its commune's, is not a friche anyone studies: it is not added
+# to the hectares and is counted apart (one France-sized upload added 41,762,037 ha before).
+PLAUSIBLE_MAX_M2 = 5_000_000  # 500 ha
+
+
+def _commune_area_m2(code: str | None) -> float | None:
+    if not code:
+        return None
+    from app.geo import commune_area_m2
+
+    try:
+        return commune_area_m2(code)
+    except Exception:  # noqa: BLE001 - without the dataset, only the fixed bound applies
+        return None
+
+
+def plausible_surface(site: SiteRow, surface: float) -> bool:
+    """A site's surface may be counted: at most ``PLAUSIBLE_MAX_M2`` and its commune's area."""
+    if surface > PLAUSIBLE_MAX_M2:
+        return False
+    area = _commune_area_m2(site.commune)
+    return area is None or surface <= area
+
+
+def hectares(facts: Facts, site_ids) -> tuple[float, int, int, int]:
+    """(hectares, sites with a known and plausible surface, sites without a surface, sites whose
+    surface is implausible — not counted, flagged)."""
+    total, known, unknown, implausible = 0.0, 0, 0, 0
     for sid in site_ids:
         site = facts.sites.get(sid)
         surface = site_surface_m2(facts, site) if site else None
         if surface is None:
             unknown += 1
+        elif not plausible_surface(site, surface):
+            implausible += 1
         else:
             total += surface
             known += 1
-    return total / 10_000, known, unknown
+    return total / 10_000, known, unknown, implausible
 
 
 def sites_with_done_phase(facts: Facts, phase: str, lo: date, hi: date) -> set[int]:
@@ -641,11 +668,23 @@ def build_report(
         v[key] = {"valeur": useful, "base": total, "kind": "share"}
 
     # Impact.
-    ha, known, unknown = hectares(facts, studied)
-    v["hectares_etudies"] = {"valeur": ha, "base": known, "inconnus": unknown, "kind": "hectares"}
+    ha, known, unknown, implausible = hectares(facts, studied)
+    v["hectares_etudies"] = {
+        "valeur": ha,
+        "base": known,
+        "inconnus": unknown,
+        "invraisemblables": implausible,
+        "kind": "hectares",
+    }
     for phase in PHASES_IMPACT:
-        ha, known, unknown = hectares(facts, sites_with_done_phase(facts, phase, lo, hi))
-        v[f"hectares_{phase}"] = {"valeur": ha, "base": known, "inconnus": unknown, "kind": "hectares"}
+        ha, known, unknown, implausible = hectares(facts, sites_with_done_phase(facts, phase, lo, hi))
+        v[f"hectares_{phase}"] = {
+            "valeur": ha,
+            "base": known,
+            "inconnus": unknown,
+            "invraisemblables": implausible,
+            "kind": "hectares",
+        }
     report.breakdowns["usage"] = usage_breakdown(facts, studied)
     territory = territory_breakdown(facts, studied, territory_info)
     report.breakdowns.update(territory)

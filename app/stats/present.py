@@ -138,6 +138,12 @@ def published_rows(report: Report, definitions: Mapping[str, Definition]) -> lis
         entry = report.values.get(ident)
         if entry:
             add(ident, count(entry["inconnus"]), dimension="sites sans surface connue", unite="sites")
+            add(
+                ident,
+                count(entry.get("invraisemblables", 0)),
+                dimension="sites à la surface invraisemblable, non comptés",
+                unite="sites",
+            )
     for level in ("region", "departement"):
         for code, figures in sorted(report.areas.get(level, {}).items()):
             for measure, n in figures.items():

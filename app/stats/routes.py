@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 
 from app.content import current_content
-from app.events import record
+from app.events import record_vote
 from app.extensions import csrf, db
 from app.geo import territory_facts
 from app.models import Site
@@ -308,7 +308,7 @@ def vote(token: str):
         or not _known_item(item_type, item_id)
     ):
         abort(400)
-    record("avis", site, {"type": item_type, "id": item_id, "utile": useful == "oui"})
+    record_vote(site, item_type, item_id, useful == "oui")
     db.session.commit()
     back = request.form.get("retour", "").split("?")[0].split("#")[0]
     prefix = f"/sites/{token}"

@@ -1,0 +1,42 @@
+"""Rate limits (Flask-Limiter) on the endpoints that write or call out, set in one place.
+
+Storage: ``RATELIMIT_STORAGE_URI`` — ``memory://`` by default (per process: with N workers a
+client gets up to N times each limit), ``redis://host:6379`` in production so that every worker
+shares the counters. Each limit is configurable (``RATELIMIT_SITES``…, Flask-Limiter syntax
+such as ``"10/minute;100/day"``); ``RATELIMIT_ENABLED=false`` switches them all off. Clients are
+told by a 429 page (JSON on the API) with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+# endpoint → (config key, default limit, methods limited; None = all)
+LIMITS: dict[str, tuple[str, str, list[str] | None]] = {
+    "sites.start": ("RATELIMIT_SITES", "10/minute;60/hour", None),
+    "stats.vote": ("RATELIMIT_VOTES", "30/minute", None),
+    "localisation.localisation": ("RATELIMIT_UPLOADS", "20/minute", ["POST"]),
+    "localisation.enrichir": ("RATELIMIT_UPLOADS", "20/minute", None),
+    "localisation.api_adresses": ("RATELIMIT_ADDRESS", "60/minute", None),
+    "localisation.api_communes": ("RATELIMIT_API", "300/minute", None),
+    "api.parcours": ("RATELIMIT_API", "300/minute", None),
+}
+
+
+def _limit(key: str, default: str):
+    return lambda: current_app.config.get(key) or default
+
+
+def init_limits(app: Flask) -> Limiter:
+    """One limiter per app (its own counters), wrapping each limited view; called after the
+    blueprints are registered."""
+    limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+    limiter.init_app(app)
+    app.extensions["rate_limiter"] = limiter  # the views hold it weakly
+    for endpoint, (key, default, methods) in LIMITS.items():
+        view = app.view_functions.get(endpoint)
+        if view is not None:
+            app.view_functions[endpoint] = limiter.limit(_limit(key, default), methods=methods)(view)
+    return limiter
