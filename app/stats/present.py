@@ -14,6 +14,12 @@ from app.engine.indicator_defs import AXES, Definition  # noqa: F401 - re-export
 from app.stats.indicators import PHASES_IMPACT, Report
 
 SECRET = "< 5"
+# Small-count rule. Counts of sites, votes and shares of few sites are published « < 5 » from 1
+# to 4 (they could single out one user's site). The North Star — territories engaged, a count
+# of collectivités nationwide, whose activity is public by nature — is published exactly, on the
+# page, in the downloads and in /api/stats (the incubator dashboard needs a number). Tables by
+# region and département keep the rule.
+UNMASKED = {"territoires_engages"}
 NOT_SET = "non renseigné"
 TREND_SECRET = "secret statistique"
 SMALL = 5
@@ -112,12 +118,12 @@ def published_rows(report: Report, definitions: Mapping[str, Definition]) -> lis
         )
 
     for ident, entry in report.values.items():
-        add(ident, published(entry))
+        add(ident, entry["valeur"] if ident in UNMASKED else published(entry))
         if ident == "territoires_engages":
-            add(ident, trend(entry), dimension="évolution sur un mois", unite="territoires")
+            add(ident, entry["tendance"], dimension="évolution sur un mois", unite="territoires")
     for ident in SERIES:
         for month, n in report.series.get(ident, []):
-            add(ident, count(n), date=month.isoformat(), serie=True)
+            add(ident, n if ident in UNMASKED else count(n), date=month.isoformat(), serie=True)
     for value, n in sorted(report.breakdowns.get("usage", {}).items(), key=lambda kv: (-kv[1], kv[0])):
         add("repartition_usage", count(n), dimension=f"usage={value}")
     for key, label in ZONAGE_LABELS.items():

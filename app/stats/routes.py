@@ -27,13 +27,15 @@ from .present import AXES, SECRET, SERIES, display, published_rows, to_csv
 PERIODS = {3: "3 derniers mois", 6: "6 derniers mois", 12: "12 derniers mois", 24: "24 derniers mois"}
 DEFAULT_MONTHS = 12
 API_LIMITS = {"day": 366, "week": 260, "month": 120, "year": 20}
-API_DEFAULTS = {"day": 30, "week": 12, "month": 12, "year": 3}
+# Without ``since``, the incubator dashboard expects the longest series it reads.
+API_DEFAULTS = {"day": 180, "week": 52, "month": 24, "year": 3}
 API_DESCRIPTION = (
     "Territoires engagés : nombre de territoires (EPCI, ou commune hors EPCI) dont au moins un site "
     "a été actif au cours d'au moins 2 semaines distinctes des 90 jours précédents et a eu au moins "
     "une étape marquée « fait » dans ces 90 jours. Valeur au dernier jour de chaque période (ou "
-    "aujourd'hui pour la période en cours), datée du premier jour de la période. Une valeur null "
-    "signale un effectif de 1 à 4, masqué (secret statistique)."
+    "aujourd'hui pour la période en cours), datée du premier jour de la période. Valeurs exactes : "
+    "un nombre de territoires (collectivités) à l'échelle nationale n'est pas soumis au secret "
+    "statistique, contrairement aux tableaux par région et par département de la page /stats."
 )
 PARIS = ZoneInfo("Europe/Paris")
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
@@ -270,7 +272,7 @@ def api():
     )
     response = jsonify(
         description=API_DESCRIPTION,
-        stats=[{"value": None if 0 < n < 5 else n, "date": start.isoformat()} for start, n in series],
+        stats=[{"value": n, "date": start.isoformat()} for start, n in series],
     )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

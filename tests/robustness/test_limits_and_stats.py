@@ -119,3 +119,16 @@ def test_the_stats_page_says_how_many_surfaces_were_set_aside(client):
     _studied(_site(surface_m2=417_575 * 1_000_000))
     html = client.get("/stats").get_data(as_text=True)
     assert "surface invraisemblable" in html
+
+
+@pytest.mark.parametrize(("periodicity", "maximum"), [("day", 180), ("week", 52), ("month", 24), ("year", 3)])
+def test_api_stats_is_readable_by_the_incubator_dashboard(client, periodicity, maximum):
+    """The dashboard asks ``since`` up to 180 days / 52 weeks / 24 months / 3 years, the
+    maximum when absent, and breaks on a null value."""
+    for query in (f"periodicity={periodicity}", f"periodicity={periodicity}&since={maximum}"):
+        body = client.get(f"/api/stats?{query}").get_json()
+        assert len(body["stats"]) == maximum
+        assert all(
+            isinstance(p["value"], int | float) and not isinstance(p["value"], bool) for p in body["stats"]
+        )
+        assert all(isinstance(p["date"], str) for p in body["stats"])

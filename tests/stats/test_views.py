@@ -40,15 +40,16 @@ def test_empty_database_shows_zeros(client):
     assert figures["hectares_etudies"] == "0,0\u202fha"
     assert figures["cout_par_site_actif"] == "non renseigné"
     api = client.get("/api/stats").get_json()
-    assert [p["value"] for p in api["stats"]] == [0] * 12
+    assert [p["value"] for p in api["stats"]] == [0] * 24  # no since: the dashboard's 24 months
 
 
 def test_seeded_page_figures(client, seeded):
     html = client.get("/stats?periode=3").get_data(as_text=True)
     figures = figures_on_page(html)
     assert figures == {
-        "territoires_engages": "< 5",
-        "territoires_engages_tendance": "secret statistique",  # 1 → 2 would reveal both counts
+        # the North Star counts collectivités nationwide: published exactly (present.UNMASKED)
+        "territoires_engages": "2",
+        "territoires_engages_tendance": "+1",
         "sites_crees": "6",
         "parcours_calcules": "< 5",
         "sites_actifs_mois": "6",
@@ -98,8 +99,8 @@ def test_downloads_and_api_agree_with_the_page(client, seeded):
     ns = [r["valeur"] for r in body["valeurs"] if r["indicateur"] == "territoires_engages" and r["serie"]]
     api = client.get("/api/stats?periodicity=month&since=3").get_json()
     assert [p["date"] for p in api["stats"]] == ["2026-04-01", "2026-05-01", "2026-06-01"]
-    assert [p["value"] for p in api["stats"]] == [None, None, None]  # 1, 1, 2: suppressed
-    assert [None if v == "< 5" else v for v in ns] == [p["value"] for p in api["stats"]]
+    assert [p["value"] for p in api["stats"]] == [1, 1, 2]  # always numbers for the dashboard
+    assert ns == [p["value"] for p in api["stats"]]
     assert body["periode"] == {"debut": "2026-04-01", "fin": "2026-06-17", "mois": 3}
     assert {d["id"] for d in body["indicateurs"]} >= set(headline)
 
@@ -111,6 +112,8 @@ def test_small_counts_are_suppressed_everywhere(client, seeded):
     for r in rows:
         if r["unite"] in ("%", "ha", "€", "minutes", "dispositifs"):
             continue  # shares, surfaces, money, durations and catalog counts are not head counts
+        if r["indicateur"] == "territoires_engages":
+            continue  # the North Star, a national count of collectivités, is published exactly
         assert r["valeur"] not in {"1", "2", "3", "4"}, r
     html = client.get("/stats?periode=3").get_data(as_text=True)
     # Région 76 has 2 sites: the table shows « < 5 », never the count.
@@ -164,14 +167,11 @@ def test_api_contract_and_errors(client, seeded):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     body = response.get_json()
     assert set(body) == {"description", "stats"} and "Territoires engagés" in body["description"]
-    assert body["stats"] == [
-        {"date": "2026-06-01", "value": None},
-        {"date": "2026-06-08", "value": None},
-        {"date": "2026-06-15", "value": None},
-    ]
+    assert all(isinstance(p["value"], int) for p in body["stats"])  # never null
+    assert [p["date"] for p in body["stats"]] == ["2026-06-01", "2026-06-08", "2026-06-15"]
     assert len(client.get("/api/stats?periodicity=day&since=30").get_json()["stats"]) == 30
     year = client.get("/api/stats?periodicity=year&since=2").get_json()["stats"]
-    assert year == [{"date": "2025-01-01", "value": 0}, {"date": "2026-01-01", "value": None}]
+    assert year == [{"date": "2025-01-01", "value": 0}, {"date": "2026-01-01", "value": 2}]
     for query, status, field in [
         ("periodicity=hour", 422, "periodicity"),
         ("since=abc", 400, "since"),
