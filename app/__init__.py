@@ -18,6 +18,7 @@ from app.database import engine_options, install_breaker
 from app.extensions import csrf, db, migrate, talisman
 from app.geo import workspace
 from app.portfolio import models as portfolio_models  # noqa: F401 - portfolio tables
+from app.guards import init_guards
 from app.limits import init_limits
 from app.privacy import TokenMaskingFormatter
 
@@ -72,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
         frame_options="DENY",
     )
 
+    init_guards(app)
     register_blueprints(app)
     init_limits(app)
     register_cli(app)

@@ -11,6 +11,7 @@ import re
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from app.engine.vocabulaire import AVANCEMENTS, CNIG_ENUMS, ICPE, PORTEURS, PROPRIETAIRES, USAGES, YEAR_FIELDS
+from app.geo.geometry import MAX_AREA_M2, MAX_EXTENT_M, MAX_PARTS, MAX_VERTICES, WKT_POINT_PATTERN
 
 YEAR_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 INSEE_RE = r"^(\d{5}|2[AB]\d{3})$"
@@ -84,12 +85,17 @@ _SITE_FIELDS: dict[str, fields.Field] = {
         metadata={
             "description": "Point WKT en WGS84, longitude d'abord. Utilisé si comm_insee est absent.",
             "example": "POINT(2.7766 50.4567)",
+            "pattern": WKT_POINT_PATTERN,
         },
     ),
     "geomsurf": fields.Dict(
         allow_none=True,
         metadata={
-            "description": "Géométrie GeoJSON (WGS84). Utilisée si comm_insee et geompoint sont absents."
+            "description": (
+                "Géométrie GeoJSON (WGS84). Utilisée si comm_insee et geompoint sont absents. Un site, "
+                f"pas un territoire : au plus {MAX_VERTICES} sommets, {MAX_PARTS} polygones, "
+                f"{MAX_EXTENT_M // 1000} km d'extension et {MAX_AREA_M2 // 10_000} ha ; sinon 422."
+            )
         },
     ),
     "unite_fonciere_surface": Surface(allow_none=True, metadata={"description": "m²"}),
@@ -456,3 +462,24 @@ class CommuneResultSchema(Schema):
 class CommunesSchema(Schema):
     q = fields.String(required=True)
     communes = fields.List(fields.Nested(CommuneResultSchema), required=True)
+
+
+class StatPointSchema(Schema):
+    date = fields.String(required=True, metadata={"description": "Premier jour de la période (AAAA-MM-JJ)."})
+    value = fields.Integer(required=True, metadata={"description": "Nombre de territoires engagés."})
+
+
+class StatsSchema(Schema):
+    description = fields.String(required=True)
+    stats = fields.List(fields.Nested(StatPointSchema), required=True)
+
+
+class ErreurSchema(Schema):
+    erreur = fields.String(required=True)
+    message = fields.String(required=True)
+    code = fields.Integer(required=True)
+
+
+class StatsErreurSchema(ErreursSchema):
+    erreur = fields.String(required=True)
+    message = fields.String(required=True)

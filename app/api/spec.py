@@ -53,7 +53,13 @@ def build_spec() -> dict:
     plugin.converter.add_attribute_function(s.year_property)
     errors = {
         "400": _resp("JSON mal formé.", s.ErreursSchema),
+        "413": _resp("Corps de requête de plus de 1 Mio.", s.ErreursSchema),
         "422": _resp("Valeurs invalides ou commune inconnue : un message par champ.", s.ErreursSchema),
+    }
+    # Every operation may also answer these two (rate limit, database unavailable).
+    common = {
+        "429": _resp("Trop de requêtes : réessayez après le délai de l'en-tête Retry-After.", s.ErreurSchema),
+        "503": _resp("Service momentanément indisponible.", s.ErreurSchema),
     }
     spec.path(
         path="/api/v1/parcours",
@@ -68,6 +74,7 @@ def build_spec() -> dict:
                 "responses": {
                     "200": _resp("Le parcours ordonné, expliqué.", s.ParcoursResponseSchema),
                     **errors,
+                    **common,
                 },
             }
         },
@@ -84,7 +91,7 @@ def build_spec() -> dict:
                 "get": {
                     "summary": summary,
                     "operationId": f"catalogue_{name}",
-                    "responses": {"200": _resp("Contenu de référence.", schema)},
+                    "responses": {"200": _resp("Contenu de référence.", schema), **common},
                 }
             },
         )
@@ -99,7 +106,7 @@ def build_spec() -> dict:
                         "name": "q",
                         "in": "query",
                         "required": True,
-                        "schema": {"type": "string", "minLength": 2},
+                        "schema": {"type": "string", "minLength": 2, "maxLength": 100},
                     },
                     {
                         "name": "limit",
@@ -110,7 +117,48 @@ def build_spec() -> dict:
                 ],
                 "responses": {
                     "200": _resp("Communes trouvées.", s.CommunesSchema),
-                    "422": _resp("Paramètre invalide.", s.ErreursSchema),
+                    "422": _resp(
+                        "Paramètre invalide (q trop court ou trop long, limit hors de 1 à 50).",
+                        s.ErreursSchema,
+                    ),
+                    **common,
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/stats",
+        operations={
+            "get": {
+                "summary": "Série de l'étoile polaire (territoires engagés), au format des tableaux de bord de l'incubateur",
+                "operationId": "statistiques",
+                "parameters": [
+                    {
+                        "name": "periodicity",
+                        "in": "query",
+                        "required": False,
+                        "schema": {
+                            "type": "string",
+                            "enum": ["day", "week", "month", "year"],
+                            "default": "month",
+                        },
+                    },
+                    {
+                        "name": "since",
+                        "in": "query",
+                        "required": False,
+                        "description": (
+                            "Nombre de périodes : de 1 à 366 jours, 260 semaines, 120 mois ou 20 ans ; "
+                            "sans lui, 180 jours, 52 semaines, 24 mois ou 3 ans."
+                        ),
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 366},
+                    },
+                ],
+                "responses": {
+                    "200": _resp("Une valeur (nombre) par période, la plus ancienne d'abord.", s.StatsSchema),
+                    "400": _resp("since n'est pas un nombre entier.", s.StatsErreurSchema),
+                    "422": _resp("periodicity inconnue ou since hors limites.", s.StatsErreurSchema),
+                    **common,
                 },
             }
         },

@@ -40,11 +40,15 @@ def _commune_json(c) -> dict:
 @bp.get("/api/v1/territoires/communes")
 def api_communes():
     """Commune search by name or postal code, for autocomplete."""
-    q = (request.args.get("q") or "").strip()[:100]
+    q = (request.args.get("q") or "").strip()
     try:
-        limit = max(1, min(int(request.args.get("limit", 10)), 50))
+        limit = int(request.args.get("limit", 10))
     except ValueError:
         return jsonify({"erreurs": {"limit": "« limit » doit être un nombre entier."}}), 422
+    if not 1 <= limit <= 50:
+        return jsonify({"erreurs": {"limit": "« limit » doit être compris entre 1 et 50."}}), 422
+    if len(q) > 100:
+        return jsonify({"erreurs": {"q": "Saisissez au plus 100 caractères."}}), 422
     if len(q) < 2:
         return jsonify({"erreurs": {"q": "Saisissez au moins 2 caractères (nom ou code postal)."}}), 422
     return jsonify({"q": q, "communes": [_commune_json(c) for c in search_communes(q, limit)]})
