@@ -46,7 +46,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     _configure_logging(app)
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_HOPS"], x_proto=1, x_host=1)
+    app.wsgi_app = ProxyFix(
+        app.wsgi_app, x_for=app.config["PROXY_FIX_HOPS"], x_proto=1, x_host=app.config["PROXY_FIX_HOST"]
+    )
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config
@@ -76,6 +78,8 @@ def create_app(config: dict | None = None) -> Flask:
     init_guards(app)
     register_blueprints(app)
     init_limits(app)
+    # The host's health check may call /healthz over plain HTTP from inside its network.
+    app.view_functions["pages.healthz"].talisman_view_options = {"force_https": False}
     register_cli(app)
     init_content(app)
     workspace.clean_stale()  # temporary perimeter files left by workers that died

@@ -41,6 +41,13 @@ def from_environment(instance_path: Path) -> dict:
         if production:
             raise ConfigError("SECRET_KEY doit être défini en production.")
         secret = secrets.token_hex(32)
+    # Private links are built from this address, never from the request's Host header.
+    public_url = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
+    if production and not public_url.startswith("https://"):
+        raise ConfigError(
+            "PUBLIC_URL doit être défini en production, en https (ex. https://parcours-friches.beta.gouv.fr) : "
+            "les liens personnels des sites en sont construits."
+        )
     _perimeter_max = int(os.environ.get("PERIMETER_MAX_BYTES", 5 * 1024 * 1024))
     return {
         "ENV_NAME": "production" if production else "development",
@@ -55,10 +62,14 @@ def from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
-        "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
+        "PUBLIC_URL": public_url,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "FORCE_HTTPS": _bool("FORCE_HTTPS", production),
         "WTF_CSRF_TIME_LIMIT": None,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", 1)),
+        # X-Forwarded-Host is only trusted when the deployer says its proxy sets it.
+        "PROXY_FIX_HOST": int(os.environ.get("PROXY_FIX_HOST", 0)),
         # Rate limits (app.limits): storage shared by the workers in production (redis://…).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),

@@ -13,6 +13,7 @@ from app.engine.facts import build_facts
 from app.events import record
 from app.extensions import db
 from app.parcours.service import territory
+from app.sites.service import public_url
 
 from . import bodies, bp
 from .schemas import ParcoursRequestSchema
@@ -158,7 +159,7 @@ def docs():
     return render_template(
         "api/docs.html",
         example=json.dumps(EXAMPLE, ensure_ascii=False, indent=2),
-        base_url=request.host_url.rstrip("/"),
+        base_url=public_url("pages.accueil").rstrip("/"),
     )
 
 

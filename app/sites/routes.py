@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template
 
 from app.events import record
 from app.extensions import db
@@ -9,7 +9,7 @@ from app.models import Site
 from app.questionnaire.service import get_questionnaire, progress_of, site_facts
 
 from . import bp
-from .service import get_site_or_404, location_url
+from .service import PRIVATE_LINK, get_site_or_404, location_url, public_url
 
 
 @bp.get("/sites")
@@ -26,7 +26,7 @@ def start():
     db.session.commit()
     flash(
         "Votre site est créé. Sans compte, son lien personnel est la seule façon de le retrouver : "
-        f"ajoutez-le à vos favoris ou notez-le — {url_for('sites.show', token=site.token, _external=True)}",
+        f"ajoutez-le à vos favoris ou notez-le — {PRIVATE_LINK}",
         "info",
     )
     return redirect(location_url(site.token), code=303)
@@ -43,6 +43,6 @@ def show(token: str):
         site=site,
         commune=commune,
         progress=progress_of(site, questionnaire, facts),
-        site_url=url_for("sites.show", token=token, _external=True),
+        site_url=public_url("sites.show", token=token),
         location_url=location_url(token),
     )

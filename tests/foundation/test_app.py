@@ -47,6 +47,7 @@ def test_secret_key_is_mandatory_in_production(monkeypatch):
 def test_production_cookies_are_secure(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("PUBLIC_URL", "https://parcours-friches.example")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
