@@ -133,3 +133,17 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     data: Mapped[dict | None] = mapped_column(JSON)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+
+def upsert(model, keys: dict, values: dict) -> None:
+    """INSERT … ON CONFLICT (keys) DO UPDATE SET values, in the current session: two requests
+    saving the same row for the first time at the same moment both succeed, the last one's
+    values stay (SQLite and PostgreSQL; a plain INSERT made the second one a 500)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    values = {**values, "updated_at": utcnow()}
+    statement = insert(model).values(**keys, **values)
+    db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))

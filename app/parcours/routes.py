@@ -22,7 +22,7 @@ from markupsafe import Markup
 from sqlalchemy import Text, bindparam, cast, literal_column, null, select, union_all
 
 from app.content import path_engine
-from app.events import event_values, record
+from app.events import event_values
 from app.extensions import db
 from app.models import STEP_STATUSES, Answer, Event, Site, StepProgress
 from app.pages.routes import layout_helpers
@@ -30,7 +30,7 @@ from app.pages.routes import layout_helpers
 from . import bp
 from .coordonnees import official_contacts
 from .page_cache import CSRF_PLACEHOLDER, CachedPage, PageCache, site_version, squeeze
-from .service import compute_for_site
+from .service import STEP_VERSION_FIELD, compute_for_site, save_step, step_version
 from .view_events import buffer_for
 
 NOTE_MAX = 2000
@@ -245,6 +245,7 @@ def _render_step(
         fragment=_fragment(step, _commune(territoire)),
         coordonnees=official_contacts(step, territoire["commune"]["code"] if territoire else None),
         note_max=NOTE_MAX,
+        version=step_version(entry),
     ), code
 
 
@@ -291,16 +292,10 @@ def _validate(form) -> tuple[dict, dict, dict]:
     )
 
 
-def _save(site: Site, step, status: str, when: date | None, note: str | None) -> None:
-    entry = _progress(site).get(step.id)
-    if entry is None:
-        entry = StepProgress(site=site, step_id=step.id)
-        db.session.add(entry)
-    changed = (entry.status, entry.date, entry.note) != (status, when, note)
-    entry.status, entry.date, entry.note = status, when, note
-    if changed:
-        record("etape_statut", site, {"etape": step.id, "phase": step.phase.id, "statut": status})
+def _save(site: Site, step, status: str, when: date | None, note: str | None, version=None) -> str | None:
+    conflict = save_step(site, step, status, when, note, version)
     db.session.commit()
+    return conflict
 
 
 def _back_to_path(token: str, step_id: str):
@@ -316,7 +311,11 @@ def update_step(token: str, step_id: str):
     if errors:
         return _render_step(site, step, territoire, errors, kept, code=400)
     when = values["date"] or (date.today() if values["statut"] == "fait" else None)
-    _save(site, step, values["statut"], when, values["note"] or None)
+    conflict = _save(
+        site, step, values["statut"], when, values["note"] or None, request.form.get(STEP_VERSION_FIELD)
+    )
+    if conflict:
+        return _render_step(site, step, territoire, {"note": conflict}, kept, code=409)
     return _back_to_path(token, step_id)
 
 

@@ -4,6 +4,7 @@ Thin: the logic lives in app.engine; the engine and the content come from :mod:`
 from __future__ import annotations
 
 import gc
+import hashlib
 from datetime import date
 
 from app import geo
@@ -45,3 +46,50 @@ def compute_for_site(site, today: date | None = None) -> tuple[PathResult, dict 
     facts = build_facts(site_answers(site, facts_t), facts_t)
     name = block["commune"]["nom"] if block else None
     return path_engine().compute(facts, today=today, commune_name=name, warnings=warnings), block
+
+
+STEP_VERSION_FIELD = "version"  # hidden field of the step form: the tracking it was loaded with
+
+
+def step_version(entry) -> str:
+    """A short fingerprint of a step's tracking (state, date, note) as a form shows it."""
+    if entry is None:
+        return "nouveau"
+    raw = f"{entry.status}|{entry.date.isoformat() if entry.date else ''}|{entry.note or ''}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def save_step(
+    site, step, status: str, when: date | None, note: str | None, version: str | None = None
+) -> str | None:
+    """Upsert the site's tracking of ``step`` and record the statistics event when it changed.
+
+    ``version`` is :func:`step_version` of the tracking the form was loaded with: when someone
+    else changed it since, nothing is written and a French message naming both notes and states
+    is returned for the user to choose (None when saved). Two first saves of the same step at
+    the same moment both succeed (upsert). The caller commits."""
+    from app.events import record
+    from app.extensions import db
+    from app.models import STEP_STATUSES, StepProgress, upsert
+
+    entry = next((p for p in site.steps if p.step_id == step.id), None)
+    current = (entry.status, entry.date, entry.note) if entry else None
+    if version is not None and version != step_version(entry) and current != (status, when, note):
+        theirs_note = f"la note « {entry.note} »" if entry and entry.note else "aucune note"
+        theirs_status = STEP_STATUSES.get(entry.status, entry.status) if entry else "À faire"
+        return (
+            "Pendant que vous modifiiez cette étape, quelqu'un d'autre l'a enregistrée : état "
+            f"« {theirs_status} », {theirs_note}. Votre saisie est affichée : gardez-la ou "
+            "reprenez l'autre, puis enregistrez."
+        )
+    upsert(
+        StepProgress,
+        {"site_id": site.id, "step_id": step.id},
+        {"status": status, "date": when, "note": note},
+    )
+    if entry is not None:
+        db.session.expire(entry)
+    db.session.expire(site, ["steps"])
+    if current != (status, when, note):
+        record("etape_statut", site, {"etape": step.id, "phase": step.phase.id, "statut": status})
+    return None

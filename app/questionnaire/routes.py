@@ -13,7 +13,15 @@ from app.sites.service import get_site_or_404, location_url
 
 from . import bp
 from .fields import build_field
-from .service import get_questionnaire, save_answers, site_facts, territory_of
+from .service import (
+    ORIGIN_FIELD,
+    form_origin,
+    get_questionnaire,
+    read_origin,
+    save_answers,
+    site_facts,
+    territory_of,
+)
 
 
 def _neighbours(questionnaire, group, facts):
@@ -68,6 +76,7 @@ def group(token: str, group_id: str):
     answers = {a.question_id: a for a in site.answers}
     raw_values: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
+    conflicts: dict[str, str] = {}
 
     if request.method == "POST":
         action = request.form.get("action", "suivant")
@@ -82,11 +91,13 @@ def group(token: str, group_id: str):
                 errors[q.id] = error
             else:
                 values[q.id] = value
-        save_answers(site, values, questionnaire)
-        if action == "precedent" or not errors:
+        conflicts = save_answers(site, values, questionnaire, read_origin(request.form.get(ORIGIN_FIELD)))
+        errors.update(conflicts)
+        if (action == "precedent" and not conflicts) or not errors:
             shown = {q.id for q in questions}
             return _after_save(site, questionnaire, group, shown, action, back_to_summary)
         db.session.commit()  # valid answers of the page are kept even when another one is wrong
+        answers = {a.question_id: a for a in site.answers}
 
     fields = [build_field(q, answers.get(q.id), raw_values.get(q.id), errors.get(q.id)) for q in questions]
     summary_errors = [
@@ -108,7 +119,8 @@ def group(token: str, group_id: str):
         back_to_summary=back_to_summary,
         commune=commune,
         location_url=location_url(token),
-    ), (422 if errors else 200)
+        origin=form_origin(questions, answers),
+    ), (409 if conflicts else 422 if errors else 200)
 
 
 def _after_save(site, questionnaire, group, shown_ids, action, back_to_summary):
