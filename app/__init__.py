@@ -46,6 +46,10 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     _configure_logging(app)
+    # JSON bodies: UTF-8 as is (French text is 10 % smaller than with \u escapes) and keys in
+    # the order written (sorting every key of a 60 kB path costs CPU on every API call).
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
     app.wsgi_app = ProxyFix(
         app.wsgi_app, x_for=app.config["PROXY_FIX_HOPS"], x_proto=1, x_host=app.config["PROXY_FIX_HOST"]
     )

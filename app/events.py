@@ -13,7 +13,15 @@ SITE_FIELDS = ("commune_code", "epci_code", "departement_code", "region_code")
 def event_values(event_type: str, site=None, data: dict | None = None, at: datetime | None = None) -> dict:
     """Column values of an event; ``site`` is a saved ``Site`` or any row with its id, territory
     codes and ``is_demo`` (for writers that insert in batches, e.g. app.parcours.view_events)."""
-    values = {"type": event_type, "data": data or None, "created_at": at or utcnow()}
+    values = {
+        "type": event_type,
+        "data": data or None,
+        "created_at": at or utcnow(),
+        # every key, even without a site: batched rows must all have the same columns
+        "site_id": None,
+        "is_demo": False,
+        **dict.fromkeys(SITE_FIELDS),
+    }
     if site is not None:
         values.update(
             {"site_id": site.id, "is_demo": bool(site.is_demo)},

@@ -9,9 +9,35 @@ told by a 429 page (JSON on the API) with ``Retry-After``.
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.storage import MemoryStorage
+
+
+class QuietMemoryStorage(MemoryStorage):
+    """limits' in-memory storage (``memory://``) without its clean-up thread: the library
+    starts a new 10 ms ``threading.Timer`` whenever the previous one has ended, that is up to a
+    hundred threads a second under load — about half the cost of a rate-limited API call on a
+    busy 2-core machine (bench/throughput_bench.py). Counters already expire when read (``get``);
+    the sweep of expired entries runs here at most every ``SWEEP_SECONDS``, in the calling
+    thread. Registered under the ``memory`` scheme, so ``memory://`` selects it."""
+
+    STORAGE_SCHEME = ["memory"]
+    SWEEP_SECONDS = 5.0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._last_sweep = time.monotonic()
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # the parent's private hook
+        now = time.monotonic()
+        if now - self._last_sweep >= self.SWEEP_SECONDS:
+            self._last_sweep = now
+            self._MemoryStorage__expire_events()
+
 
 # endpoint → (config key, default limit, methods limited; None = all)
 LIMITS: dict[str, tuple[str, str, list[str] | None]] = {

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 
-from flask import jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
 from marshmallow import ValidationError
 
 from app.content import current_content, path_engine
 from app.engine.facts import build_facts
-from app.events import record
+from app.events import event_values
 from app.extensions import db
+from app.models import Event
+from app.parcours.page_cache import PageCache
 from app.parcours.service import territory
+from app.parcours.view_events import buffer_for
 from app.sites.service import public_url
 
 from . import bodies, bp
@@ -88,6 +92,32 @@ def parcours():
     raw = request.get_data(cache=False)
     if len(raw) > API_MAX_BYTES:  # chunked body without Content-Length
         return _errors({"corps": f"Le corps de la requête dépasse {API_MAX_BYTES // 1024} Kio."}, 413)
+    # The same request on the same day with the same content is the same path: partner tools
+    # ask again for the sites they show. Bounded per worker (API_CACHE_ENTRIES).
+    cache = _response_cache()
+    key, version = hashlib.blake2b(raw, digest_size=16).digest(), (date.today(), id(path_engine()))
+    computed = cache.get(key, version)
+    if computed is None:
+        computed = _compute(raw)
+        if not isinstance(computed[0], bytes):
+            return computed  # an error response
+        cache.put(key, version, computed)
+    body, event_data = computed
+    _record_call(event_data)
+    return Response(body, mimetype="application/json")
+
+
+def _response_cache() -> PageCache:
+    cache = current_app.extensions.get("api_response_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault(
+            "api_response_cache", PageCache(current_app.config.get("API_CACHE_ENTRIES", 256))
+        )
+    return cache
+
+
+def _compute(raw: bytes) -> tuple:
+    """(JSON body, statistics of the call), or the error response (response, status)."""
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -111,19 +141,26 @@ def parcours():
     name = block["commune"]["nom"] if block else None
     result = engine.compute(build_facts(answers, facts_t), commune_name=name, warnings=warnings)
     payload = bodies.path_body(result, block)
-    record(
-        "parcours_api",
-        None,
-        {
-            "nb_etapes": len(result.steps),
-            "nb_a_verifier": sum(1 for s in result.steps if s.status == "a_verifier"),
-            "nb_financements": len(result.open_schemes),
-            "commune_connue": code is not None,
-            "departement": facts_t.get("departement") if facts_t else None,
-        },
-    )
-    db.session.commit()
-    return jsonify(payload)
+    event_data = {
+        "nb_etapes": len(result.steps),
+        "nb_a_verifier": sum(1 for s in result.steps if s.status == "a_verifier"),
+        "nb_financements": len(result.open_schemes),
+        "commune_connue": code is not None,
+        "departement": facts_t.get("departement") if facts_t else None,
+    }
+    return current_app.json.dumps(payload).encode(), event_data
+
+
+def _record_call(event_data: dict) -> None:
+    """The call's statistics event, written in batches with the path views' events
+    (app.parcours.view_events): a commit per call was half of its cost."""
+    event = event_values("parcours_api", None, event_data)
+    buffer = buffer_for(current_app._get_current_object())
+    if buffer is None:
+        db.session.add(Event(**event))
+        db.session.commit()
+    else:
+        buffer.add(event)
 
 
 @bp.get("/api/v1/catalogue/etapes")

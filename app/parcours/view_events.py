@@ -1,4 +1,5 @@
-"""« parcours_consulte » events (one per path-page view, for /stats) written in batches.
+"""« parcours_consulte » events (one per path-page view, for /stats) and « parcours_api »
+events (one per ``POST /api/v1/parcours``) written in batches.
 
 A view is read-only apart from this event; writing it in the request costs a transaction and a
 commit (a disk flush) per view, which dominated the page under load. Views therefore append
