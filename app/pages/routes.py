@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
 from flask import current_app, jsonify, render_template, request, url_for
 
 from app.content import current_content
 from app.database import check as check_database
 from app.extensions import db
 from app.pages import bp
+from app.pages.budget import load_budget
 
 # Feature blueprints register entries here (label, endpoint); missing endpoints are skipped,
 # so the navigation never links to a page that does not exist yet.
@@ -77,6 +81,20 @@ def quoi_de_neuf():
     names.update({k: v.name for k, v in cat.schemes.items()})
     names.update({c.id: c.name for c in cat.contacts})
     return render_template("pages/quoi_de_neuf.html", entries=content.changelog, names=names)
+@bp.route("/budget")
+def budget():
+    """Published twice a year from data/budget.yaml (app.pages.budget)."""
+    path = Path(current_app.config["CONTENT_ROOT"]) / "data" / "budget.yaml"
+    return render_template("pages/budget.html", budget=load_budget(path))
+
+
+@bp.route("/ecoconception")
+def ecoconception():
+    """Ecodesign declaration (RGESN 2024) with the service's own measured figures, written by
+    bench/ecodesign_bench.py into stats/ecoconception.yaml."""
+    path = Path(current_app.config["CONTENT_ROOT"]) / "stats" / "ecoconception.yaml"
+    measures = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return render_template("pages/ecoconception.html", mesures=measures)
 
 
 @bp.route("/plan-du-site")
