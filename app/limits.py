@@ -47,7 +47,7 @@ LIMITS: dict[str, tuple[str, str, list[str] | None]] = {
     "localisation.enrichir": ("RATELIMIT_UPLOADS", "20/minute", None),
     "localisation.api_adresses": ("RATELIMIT_ADDRESS", "60/minute", None),
     "localisation.api_communes": ("RATELIMIT_API", "300/minute", None),
-    "api.parcours": ("RATELIMIT_API", "300/minute", None),
+    "api.parcours": ("RATELIMIT_API", "120/minute", None),
 }
 
 

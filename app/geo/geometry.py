@@ -40,7 +40,7 @@ _WKT_POINT = re.compile(WKT_POINT_PATTERN)
 # Bounds of a perimeter. A friche is a site, not a département: these caps keep the cost of
 # every geometry operation (repair, union, commune intersection, projection) to a few hundred
 # milliseconds at worst (bench/geo_bench.py), whatever the input.
-MAX_VERTICES = 5_000  # positions, all rings and parts together
+MAX_VERTICES = 2_000  # positions, all rings and parts together (a 50-parcel site has about 1,000)
 MAX_PARTS = 500  # polygons of a multi-part perimeter
 MAX_DEPTH = 8  # nesting of GeoJSON objects (FeatureCollection > Feature > GeometryCollection…)
 MAX_EXTENT_M = 10_000  # width or height of the perimeter's bounding box
