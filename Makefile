@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 DSFR := node_modules/@gouvfr/dsfr/dist
 VENDOR := app/static/vendor
 
-.PHONY: help setup run test test-fast test-postgres lint fmt bench
+.PHONY: help setup run test test-fast test-postgres lint fmt bench lock
 
 ## help: list the targets
 help:
@@ -16,12 +16,20 @@ help:
 ## setup: virtualenv + Python deps, npm deps, local copy of the front-end assets (idempotent)
 setup: $(VENV)/.installed node_modules/.installed $(VENDOR)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions and hashes from requirements.lock (regenerate with `make lock`), then the
+# project itself without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 est requis")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+## lock: pin every Python dependency (runtime and test) with its hashes in requirements.lock
+lock:
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --allow-unsafe --extra test --generate-hashes --no-emit-index-url --no-emit-find-links --strip-extras -o requirements.lock pyproject.toml
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
