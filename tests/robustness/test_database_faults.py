@@ -70,7 +70,7 @@ def test_database_down_gives_the_services_own_503_page(tmp_path):
 
 def test_database_down_gives_json_503_on_the_api():
     app = _down_app(_closed_port())
-    response = app.test_client().get("/api/stats")
+    response = app.test_client().post("/api/v1/parcours", json={})  # its event is written at once here
     assert response.status_code == 503
     assert response.get_json()["code"] == 503
 

@@ -156,7 +156,7 @@ def test_a_slow_address_search_never_blocks_other_pages(client, wired):
 )
 def test_address_search_refuses_what_is_not_an_address(client, wired, q):
     response = client.get("/localisation/adresses", query_string={"q": q})
-    assert response.status_code == 422
+    assert response.status_code in (400, 422)  # a NUL byte is refused at the door (app.guards)
     assert "search" not in "".join(wired.requests)
 
 
