@@ -47,6 +47,9 @@ def engine_options(uri: str, config: dict) -> dict:
         connect_args.setdefault("options", f"{existing} -c statement_timeout={statement_ms}".strip())
     elif url.get_backend_name() == "sqlite":
         connect_args.setdefault("timeout", connect)  # busy timeout, seconds
+        # A file has no server to lose: the ping would only add a statement to every checkout.
+        if "pool_pre_ping" not in (config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}):
+            options["pool_pre_ping"] = False
     options["connect_args"] = connect_args
     return options
 

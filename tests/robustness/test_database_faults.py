@@ -103,8 +103,10 @@ def test_postgresql_gets_connect_and_statement_timeouts_keeping_the_urls_options
     assert options["pool_pre_ping"] and options["hide_parameters"] and options["pool_timeout"] == 5
 
 
-def test_sqlite_gets_a_busy_timeout():
-    assert engine_options("sqlite:///x.sqlite", {"DB_CONNECT_TIMEOUT": 2})["connect_args"] == {"timeout": 2}
+def test_sqlite_gets_a_busy_timeout_and_no_ping():
+    options = engine_options("sqlite:///x.sqlite", {"DB_CONNECT_TIMEOUT": 2})
+    assert options["connect_args"] == {"timeout": 2}
+    assert options["pool_pre_ping"] is False  # no server to lose; PostgreSQL keeps it
 
 
 def test_a_long_statement_is_cut_by_the_statement_timeout(app):
