@@ -164,6 +164,13 @@ def main() -> None:
         warm = requests.get(base + "/stats", timeout=60)
         assert warm.status_code == 200
         rss_before = workers_rss(server)
+        rss_samples: list[tuple[float, list[float]]] = []
+
+        def sample_rss():
+            start = time.monotonic()
+            while not stop.wait(10):
+                rss_samples.append((time.monotonic() - start, workers_rss(server)))
+
         threads = [
             threading.Thread(target=poll_health, daemon=True),
             threading.Thread(target=attack, daemon=True),
@@ -210,6 +217,18 @@ def main() -> None:
         f"worker RSS: {', '.join(f'{v:.0f}' for v in rss_before)} MB after warm-up → "
         f"{', '.join(f'{v:.0f}' for v in rss_after)} MB at the end "
         f"(growth {100 * (sum(rss_after) / sum(rss_before) - 1):+.1f} %)"
+    )
+    # Bounded caches (rendered pages, API bodies, fragments) fill during the first minute; the
+    # growth that would reveal a leak is the one after they are full.
+    settled = next(((t, v) for t, v in rss_samples if t >= 60), None)
+    if settled:
+        print(
+            f"worker RSS after {settled[0]:.0f} s of load: {', '.join(f'{v:.0f}' for v in settled[1])} MB → end: "
+            f"growth {100 * (sum(rss_after) / sum(settled[1]) - 1):+.1f} % over the rest of the run"
+        )
+    print(
+        "RSS every 10 s (MB, per worker): "
+        + "; ".join(f"{t:.0f} s: {'/'.join(f'{x:.0f}' for x in v)}" for t, v in rss_samples)
     )
     lat = [s for _, s, _ in health]
     under = [s for _, s, a in health if a]
