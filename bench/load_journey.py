@@ -169,7 +169,10 @@ def main() -> None:
         def sample_rss():
             start = time.monotonic()
             while not stop.wait(10):
-                rss_samples.append((time.monotonic() - start, workers_rss(server)))
+                try:
+                    rss_samples.append((time.monotonic() - start, workers_rss(server)))
+                except psutil.Error:  # a worker restarting: skip this sample
+                    continue
 
         threads = [
             threading.Thread(target=poll_health, daemon=True),
