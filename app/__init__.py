@@ -17,9 +17,9 @@ from app.content import init_content
 from app.database import engine_options, install_breaker
 from app.extensions import csrf, db, migrate, talisman
 from app.geo import workspace
-from app.portfolio import models as portfolio_models  # noqa: F401 - portfolio tables
 from app.guards import init_guards
 from app.limits import init_limits
+from app.portfolio import models as portfolio_models  # noqa: F401 - portfolio tables
 from app.privacy import TokenMaskingFormatter
 
 # Content-Security-Policy: local files only, no inline script. DSFR needs inline styles

@@ -48,6 +48,10 @@ LIMITS: dict[str, tuple[str, str, list[str] | None]] = {
     "localisation.api_adresses": ("RATELIMIT_ADDRESS", "60/minute", None),
     "localisation.api_communes": ("RATELIMIT_API", "300/minute", None),
     "api.parcours": ("RATELIMIT_API", "120/minute", None),
+    # Portfolios: an inventory upload is a heavy job (app.portfolio).
+    "portfolio.create": ("RATELIMIT_UPLOADS", "20/minute", None),
+    "portfolio.reimport": ("RATELIMIT_UPLOADS", "20/minute", None),
+    "portfolio.api_lot": ("RATELIMIT_UPLOADS", "20/minute", None),
 }
 
 
