@@ -88,7 +88,11 @@ def add_paths(spec) -> None:
                         "description": "Import accepté.",
                         "content": {"application/json": {"schema": STATUS}},
                     },
+                    "400": {"description": "Requête illisible (par exemple un caractère nul)."},
                     "413": {"description": "Fichier trop volumineux."},
+                    "429": {
+                        "description": "Trop de requêtes : réessayez après le délai de l'en-tête Retry-After."
+                    },
                     "422": {
                         "description": "Fichier absent ou paramètre invalide.",
                         "content": {"application/json": {"schema": ERRORS}},
@@ -111,6 +115,7 @@ def add_paths(spec) -> None:
                         "description": "État de l'import.",
                         "content": {"application/json": {"schema": STATUS}},
                     },
+                    "400": {"description": "Requête illisible (par exemple un caractère nul)."},
                     "404": {"description": "Jeton inconnu."},
                 },
             }

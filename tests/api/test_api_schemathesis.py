@@ -8,6 +8,8 @@ fixture, which does not support pytest 9 yet. Deterministic and bounded (30 exam
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -30,8 +32,11 @@ OPERATIONS = [
 
 
 def test_every_api_route_is_in_the_document(app):
-    routes = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api")}
-    documented = {path for path, _ in OPERATIONS}
+    def shape(path: str) -> str:  # /a/<token> and /a/{jeton} are the same route
+        return re.sub(r"<[^>]+>|\{[^}]+\}", "{}", path)
+
+    routes = {shape(rule.rule) for rule in app.url_map.iter_rules() if rule.rule.startswith("/api")}
+    documented = {shape(path) for path, _ in OPERATIONS}
     assert routes - documented == {"/api", "/api/v1/openapi.json"}  # the documentation itself
 
 
