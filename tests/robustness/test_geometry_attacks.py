@@ -83,7 +83,7 @@ def test_a_self_intersecting_star_is_repaired_under_a_time_budget_or_refused(cli
     response, seconds = timed(post_api, client, crossing_star(400))
     assert response.status_code == 422
     assert "se recoupe" in response.get_json()["erreurs"]["site.geomsurf"]
-    assert seconds < 2
+    assert seconds < 4  # the 0.5 s budget, plus a busy machine; without it: minutes
 
 
 def test_a_small_invalid_ring_is_still_repaired():
