@@ -81,6 +81,8 @@ def quoi_de_neuf():
     names.update({k: v.name for k, v in cat.schemes.items()})
     names.update({c.id: c.name for c in cat.contacts})
     return render_template("pages/quoi_de_neuf.html", entries=content.changelog, names=names)
+
+
 @bp.route("/budget")
 def budget():
     """Published twice a year from data/budget.yaml (app.pages.budget)."""
