@@ -30,6 +30,7 @@ No Flask import here: the module is unit- and property-tested directly.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -426,3 +427,90 @@ def check(condition: Any, resolve: Callable[[Fact], FactInfo | None], where: str
                     f"{', '.join(repr(b) for b in bad)} (valeurs possibles : {', '.join(info.choices)})"
                 )
     return errors
+
+
+# --- value domains: the few values that can change a set of conditions ---------------------------
+
+OTHER_VALUE = "__autre__"  # a value no condition names
+
+
+def _fact_of(atom: Mapping) -> Fact | None:
+    for kind in KINDS:
+        if kind in atom:
+            return kind, str(atom[kind])
+    return None
+
+
+def thresholds(fact: Fact, conditions: Iterable[Any]) -> list[float]:
+    """The numbers the numeric operators of ``conditions`` compare ``fact`` with."""
+    found = []
+    for cond in conditions:
+        for atom in atoms(cond):
+            if _fact_of(atom) == fact:
+                found += [
+                    n for op in NUMERIC_OPERATORS if op in atom and (n := _number(atom[op])) is not None
+                ]
+    return found
+
+
+def mentioned_values(fact: Fact, conditions: Iterable[Any]) -> list[Any]:
+    """The known values ``conditions`` name for ``fact``, in order (with repeats)."""
+    found: list[Any] = []
+    for cond in conditions:
+        for atom in atoms(cond):
+            if _fact_of(atom) == fact:
+                for op in OPERATORS:
+                    if op in atom:
+                        found += [v for v in _as_list(atom[op]) if not is_unknown(v)]
+    return found
+
+
+def value_domain(fact: Fact, info: FactInfo, conditions: list[Any]) -> list[Any]:
+    """Values of ``fact`` enough to give ``conditions`` every result they can have: unknown, the
+    values they name and one other value (or, for numbers, each threshold and its neighbours)."""
+    values: list[Any] = [None]
+    if info.type == "nombre":
+        numbers = {0.0}
+        for t in thresholds(fact, conditions):
+            numbers |= {t - 1, t, t + 1}
+        return values + sorted(numbers)
+    if info.type == "booleen":
+        return values + [True, False]
+    named = list(dict.fromkeys(str(v) for v in mentioned_values(fact, conditions)))
+    others = [v for v in info.choices if v not in named]
+    picked = named + others[:1] if info.choices else named + [OTHER_VALUE]
+    if info.type == "choix_multiple":
+        return values + [[v] for v in picked]
+    return values + picked
+
+
+def value_domains(
+    facts: Iterable[Fact], vocabulary: Vocabulary, conditions: list[Any], limit: int
+) -> list[list[Any]] | None:
+    """One :func:`value_domain` per fact, or None when a fact is not in ``vocabulary`` or when
+    more than ``limit`` combinations would have to be tried."""
+    domains = []
+    total = 1
+    for fact in facts:
+        info = vocabulary.get(fact)
+        if info is None:
+            return None
+        domains.append(value_domain(fact, info, conditions))
+        total *= len(domains[-1])
+        if total > limit:
+            return None
+    return domains
+
+
+def can_be_true(condition: Any, vocabulary: Vocabulary, limit: int = 20_000) -> bool | None:
+    """True when some facts make ``condition`` true; None when too many combinations to try."""
+    if condition is None:
+        return True
+    facts = sorted(referenced_facts(condition))
+    domains = value_domains(facts, vocabulary, [condition], limit)
+    if domains is None:
+        return None
+    return any(
+        evaluate(condition, dict(zip(facts, combo, strict=True))).value is True
+        for combo in itertools.product(*domains)
+    )

@@ -1,0 +1,363 @@
+"""Reading ``questionnaires/*.yaml``: one parser per block (file, group, question, choice,
+validation rules); the whole-questionnaire checks run once every file is read.
+
+YAML keys are French (editors write them), attributes English: this module is the translation
+point. Raises :class:`ContentInvalid` listing every error with its file, line and id.
+No Flask import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from app.engine.conditions import _number
+from app.engine.questionnaire.checks import Errors, check_questionnaire
+from app.engine.questionnaire.model import (
+    ANNEE,
+    CHOIX_MULTIPLE,
+    CHOIX_UNIQUE,
+    LOCALISATION,
+    NOMBRE,
+    OUI_NON,
+    OUI_NON_CHOICES,
+    TEXTE_COURT,
+    TYPES,
+    UNKNOWN,
+    Choice,
+    Group,
+    Question,
+    Questionnaire,
+)
+from app.engine.yamlsrc import ContentError, ContentInvalid, line_of, load_yaml
+
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+RESERVED_IDS = {"action", "retour", "csrf_token", "questions_affichees"}  # form field names
+GROUP_KEYS = {"id", "titre", "introduction", "si", "questions"}
+QUESTION_KEYS = {
+    "id",
+    "type",
+    "libelle",
+    "indice",
+    "pourquoi",
+    "comment_trouver",
+    "choix",
+    "unite",
+    "validation",
+    "obligatoire",
+    "je_ne_sais_pas",
+    "si",
+    "sert_a",
+    "hors_parcours",
+    "libelle_court",
+}
+CHOICE_KEYS = {"valeur", "libelle", "aide", "exclusif", "cache"}
+VALIDATION_KEYS = {"min", "max", "entier", "longueur_max"}
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def load_questionnaire(directory: str | Path, display_root: str | Path | None = None) -> Questionnaire:
+    """Load every ``*.yaml`` file of ``directory`` (name order; sub-folders such as
+    ``scenarios/`` are not read) and validate the whole questionnaire.
+
+    Raises :class:`ContentInvalid` listing every error with its file, line and id.
+    """
+    directory = Path(directory)
+    errors = Errors()
+    base = Path(display_root) if display_root else directory.parent
+
+    def display(path: Path) -> str:
+        try:
+            return str(path.relative_to(base))
+        except ValueError:
+            return str(path)
+
+    if not directory.is_dir():
+        raise ContentInvalid([ContentError(str(directory), 0, None, "dossier du questionnaire introuvable")])
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise ContentInvalid(
+            [ContentError(display(directory), 0, None, "aucun fichier .yaml dans ce dossier")]
+        )
+
+    groups: list[Group] = []
+    questions: dict[str, Question] = {}
+    group_seen: dict[str, str] = {}
+    for path in files:
+        name = display(path)
+        try:
+            doc = load_yaml(path, name)
+        except ContentInvalid as exc:
+            errors.items += exc.errors
+            continue
+        if not isinstance(doc, Mapping) or "groupes" not in doc:
+            errors.add(
+                name,
+                doc,
+                None,
+                "le fichier doit commencer par « groupes: » suivi de la liste des groupes",
+                line=line_of(doc, 1),
+            )
+            continue
+        extra = [k for k in doc if k != "groupes"]
+        if extra:
+            errors.add(
+                name, doc, None, f"clé(s) inconnue(s) au premier niveau : {', '.join(map(str, extra))}"
+            )
+        raw_groups = doc["groupes"]
+        if not isinstance(raw_groups, list) or not raw_groups:
+            errors.add(name, doc, None, "« groupes » doit être une liste non vide")
+            continue
+        for raw in raw_groups:
+            group = _parse_group(raw, name, errors)
+            if group is None:
+                continue
+            if group.id in group_seen:
+                errors.add(
+                    name,
+                    raw,
+                    group.id,
+                    f"identifiant de groupe en double (déjà utilisé dans {group_seen[group.id]})",
+                )
+                continue
+            group_seen[group.id] = f"{name}, ligne {group.line}"
+            for q in list(group.questions):
+                if q.id in questions:
+                    other = questions[q.id]
+                    errors.add(
+                        name,
+                        None,
+                        q.id,
+                        f"identifiant de question en double (déjà utilisé dans "
+                        f"{other.file}, ligne {other.line})",
+                        line=q.line,
+                    )
+                    group.questions.remove(q)
+                else:
+                    questions[q.id] = q
+            groups.append(group)
+
+    questionnaire = Questionnaire(groups, questions)
+    if not errors.items:
+        check_questionnaire(questionnaire, errors)
+    if errors.items:
+        raise ContentInvalid(errors.items)
+    return questionnaire
+
+
+def _parse_group(raw: Any, file: str, errors: Errors) -> Group | None:
+    if not isinstance(raw, Mapping):
+        errors.add(file, raw, None, "un groupe doit être un bloc avec « id », « titre » et « questions »")
+        return None
+    gid = _text(raw.get("id"))
+    if not gid:
+        errors.add(file, raw, None, "groupe sans « id »")
+        return None
+    if not ID_RE.match(gid):
+        errors.add(file, raw, gid, "identifiant invalide : lettres minuscules sans accent, chiffres et « _ »")
+    unknown = [k for k in raw if k not in GROUP_KEYS]
+    if unknown:
+        errors.add(
+            file,
+            raw,
+            gid,
+            f"clé(s) inconnue(s) dans le groupe : {', '.join(map(str, unknown))} "
+            f"(possibles : {', '.join(sorted(GROUP_KEYS))})",
+        )
+    title = _text(raw.get("titre"))
+    if not title:
+        errors.add(file, raw, gid, "groupe sans « titre »")
+    group = Group(gid, title, _text(raw.get("introduction")), raw.get("si"), [], file, line_of(raw))
+    raw_questions = raw.get("questions")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        errors.add(file, raw, gid, "le groupe doit contenir une liste « questions » non vide")
+        return group
+    for rq in raw_questions:
+        q = _parse_question(rq, gid, file, errors)
+        if q is not None:
+            group.questions.append(q)
+    return group
+
+
+def _parse_question(raw: Any, gid: str, file: str, errors: Errors) -> Question | None:
+    if not isinstance(raw, Mapping):
+        errors.add(file, raw, gid, "une question doit être un bloc (id, type, libelle…)")
+        return None
+    qid = _text(raw.get("id"))
+    if not qid:
+        errors.add(file, raw, None, "question sans « id »")
+        return None
+    n = len(errors.items)
+    if not ID_RE.match(qid):
+        errors.add(file, raw, qid, "identifiant invalide : lettres minuscules sans accent, chiffres et « _ »")
+    elif qid in RESERVED_IDS:
+        errors.add(
+            file,
+            raw,
+            qid,
+            f"identifiant réservé (choisissez un autre nom que {', '.join(sorted(RESERVED_IDS))})",
+        )
+    unknown = [k for k in raw if k not in QUESTION_KEYS]
+    if unknown:
+        errors.add(
+            file,
+            raw,
+            qid,
+            f"clé(s) inconnue(s) : {', '.join(map(str, unknown))} "
+            f"(possibles : {', '.join(sorted(QUESTION_KEYS))})",
+        )
+    qtype = _text(raw.get("type"))
+    if qtype not in TYPES:
+        errors.add(file, raw, qid, f"type « {qtype} » inconnu (types possibles : {', '.join(TYPES)})")
+    label = _text(raw.get("libelle"))
+    if not label:
+        errors.add(file, raw, qid, "question sans « libelle »")
+    serves = raw.get("sert_a")
+    if isinstance(serves, str):
+        serves = [serves]
+    if not isinstance(serves, list) or not [s for s in serves if _text(s)]:
+        errors.add(
+            file,
+            raw,
+            qid,
+            "« sert_a » manquant : dites quelle étape, quel contact, quel financement ou "
+            "quelle statistique dépend de cette question (pas de question décorative)",
+        )
+        serves = []
+    extra_text: dict[str, str] = {}
+    for key in ("hors_parcours", "libelle_court"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            errors.add(file, raw, qid, f"« {key} » doit être une phrase (texte non vide)")
+        extra_text[key] = _text(value) if isinstance(value, str) else ""
+    q = Question(
+        id=qid,
+        type=qtype,
+        label=label,
+        group_id=gid,
+        hint=_text(raw.get("indice")),
+        why=_text(raw.get("pourquoi")),
+        how=_text(raw.get("comment_trouver")),
+        unit=_text(raw.get("unite")),
+        condition=raw.get("si"),
+        serves=[_text(s) for s in serves if _text(s)],
+        file=file,
+        line=line_of(raw),
+        justification=extra_text["hors_parcours"],
+        short_label=extra_text["libelle_court"],
+    )
+    # Choices.
+    raw_choices = raw.get("choix")
+    if qtype in (CHOIX_UNIQUE, CHOIX_MULTIPLE):
+        if not isinstance(raw_choices, list) or not raw_choices:
+            errors.add(file, raw, qid, f"une question « {qtype} » doit avoir une liste « choix » non vide")
+        else:
+            seen: set[str] = set()
+            for rc in raw_choices:
+                choice = _parse_choice(rc, qid, file, errors)
+                if choice is None:
+                    continue
+                if choice.value in seen:
+                    errors.add(file, rc, qid, f"valeur de choix « {choice.value} » en double")
+                    continue
+                seen.add(choice.value)
+                q.choices.append(choice)
+            if len([c for c in q.choices if not c.hidden]) < 2 and qtype == CHOIX_UNIQUE:
+                errors.add(file, raw, qid, "une question à choix unique doit proposer au moins deux réponses")
+    elif raw_choices is not None:
+        errors.add(file, raw, qid, f"« choix » n'a pas de sens pour une question de type « {qtype} »")
+    if qtype == OUI_NON:
+        q.choices = [Choice(v, lab) for v, lab in OUI_NON_CHOICES]
+    # « Je ne sais pas »: always on oui/non, on by default for choices, opt-in for numbers and years.
+    dont_know = raw.get("je_ne_sais_pas")
+    if dont_know is not None and not isinstance(dont_know, bool):
+        errors.add(file, raw, qid, "« je_ne_sais_pas » vaut true ou false")
+        dont_know = None
+    if qtype == OUI_NON:
+        q.dont_know = True
+    elif qtype in (CHOIX_UNIQUE, CHOIX_MULTIPLE, NOMBRE, ANNEE):
+        q.dont_know = bool(dont_know) if dont_know is not None else qtype in (CHOIX_UNIQUE, CHOIX_MULTIPLE)
+        if any(c.value == UNKNOWN for c in q.choices):
+            q.dont_know = True
+    required = raw.get("obligatoire")
+    if required is not None and not isinstance(required, bool):
+        errors.add(file, raw, qid, "« obligatoire » vaut true ou false")
+        required = None
+    q.required = bool(required) if required is not None else qtype in (CHOIX_UNIQUE, OUI_NON)
+    if qtype == LOCALISATION:
+        q.required = False
+    # Validation rules.
+    rules = raw.get("validation")
+    if rules is not None:
+        if not isinstance(rules, Mapping):
+            errors.add(file, raw, qid, "« validation » doit être un bloc (min, max, entier, longueur_max)")
+        else:
+            bad = [k for k in rules if k not in VALIDATION_KEYS]
+            if bad:
+                errors.add(
+                    file,
+                    rules,
+                    qid,
+                    f"règle(s) de validation inconnue(s) : {', '.join(map(str, bad))} "
+                    f"(possibles : {', '.join(sorted(VALIDATION_KEYS))})",
+                )
+            numeric = qtype in (NOMBRE, ANNEE)
+            for key in ("min", "max"):
+                if key in rules:
+                    if not numeric:
+                        errors.add(file, rules, qid, f"« {key} » ne s'applique qu'aux nombres et aux années")
+                    elif _number(rules[key]) is None or isinstance(rules[key], str):
+                        errors.add(file, rules, qid, f"« {key} » doit être un nombre, reçu {rules[key]!r}")
+                    else:
+                        setattr(q, key, float(rules[key]))
+            if q.min is not None and q.max is not None and q.min > q.max:
+                errors.add(
+                    file, rules, qid, f"bornes incohérentes : min ({q.min:g}) est supérieur à max ({q.max:g})"
+                )
+            if "entier" in rules:
+                if not isinstance(rules["entier"], bool) or qtype != NOMBRE:
+                    errors.add(
+                        file, rules, qid, "« entier » vaut true ou false, pour une question « nombre »"
+                    )
+                else:
+                    q.integer = rules["entier"]
+            if "longueur_max" in rules:
+                value = rules["longueur_max"]
+                if qtype != TEXTE_COURT or not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                    errors.add(
+                        file,
+                        rules,
+                        qid,
+                        "« longueur_max » est un entier positif, pour une question « texte_court »",
+                    )
+                else:
+                    q.max_length = value
+    if qtype == ANNEE and q.integer is False:
+        q.integer = True
+    if len(errors.items) > n:
+        return q if ID_RE.match(qid) else None
+    return q
+
+
+def _parse_choice(raw: Any, qid: str, file: str, errors: Errors) -> Choice | None:
+    if not isinstance(raw, Mapping):
+        errors.add(file, raw, qid, f"un choix s'écrit « - valeur: … » avec « libelle: … » (reçu {raw!r})")
+        return None
+    unknown = [k for k in raw if k not in CHOICE_KEYS]
+    if unknown:
+        errors.add(file, raw, qid, f"clé(s) inconnue(s) dans un choix : {', '.join(map(str, unknown))}")
+    value = raw.get("valeur")
+    if value is None or isinstance(value, (bool, Mapping, list)) or not str(value).strip():
+        errors.add(file, raw, qid, "choix sans « valeur » (texte)")
+        return None
+    label = _text(raw.get("libelle"))
+    if not label:
+        errors.add(file, raw, qid, f"le choix « {value} » n'a pas de « libelle »")
+    return Choice(
+        str(value).strip(), label, _text(raw.get("aide")), bool(raw.get("exclusif")), bool(raw.get("cache"))
+    )
