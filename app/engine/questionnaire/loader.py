@@ -193,6 +193,26 @@ def _parse_question(raw: Any, gid: str, file: str, errors: Errors) -> Question |
         errors.add(file, raw, None, "question sans « id »")
         return None
     n = len(errors.items)
+    q = _question_fields(raw, qid, gid, file, errors)
+    if q.type in (CHOIX_UNIQUE, CHOIX_MULTIPLE):
+        _parse_choices(q, raw, file, errors)
+    elif raw.get("choix") is not None:
+        errors.add(file, raw, qid, f"« choix » n'a pas de sens pour une question de type « {q.type} »")
+    if q.type == OUI_NON:
+        q.choices = [Choice(v, lab) for v, lab in OUI_NON_CHOICES]
+    _parse_answer_flags(q, raw, file, errors)
+    rules = raw.get("validation")
+    if rules is not None:
+        _parse_rules(q, raw, rules, file, errors)
+    if q.type == ANNEE and q.integer is False:
+        q.integer = True
+    if len(errors.items) > n and not ID_RE.match(qid):
+        return None
+    return q
+
+
+def _question_fields(raw: Mapping, qid: str, gid: str, file: str, errors: Errors) -> Question:
+    """The id, keys, type and texts every question has."""
     if not ID_RE.match(qid):
         errors.add(file, raw, qid, "identifiant invalide : lettres minuscules sans accent, chiffres et « _ »")
     elif qid in RESERVED_IDS:
@@ -217,6 +237,32 @@ def _parse_question(raw: Any, gid: str, file: str, errors: Errors) -> Question |
     label = _text(raw.get("libelle"))
     if not label:
         errors.add(file, raw, qid, "question sans « libelle »")
+    serves = _parse_serves(raw, qid, file, errors)
+    extra_text: dict[str, str] = {}
+    for key in ("hors_parcours", "libelle_court"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            errors.add(file, raw, qid, f"« {key} » doit être une phrase (texte non vide)")
+        extra_text[key] = _text(value) if isinstance(value, str) else ""
+    return Question(
+        id=qid,
+        type=qtype,
+        label=label,
+        group_id=gid,
+        hint=_text(raw.get("indice")),
+        why=_text(raw.get("pourquoi")),
+        how=_text(raw.get("comment_trouver")),
+        unit=_text(raw.get("unite")),
+        condition=raw.get("si"),
+        serves=serves,
+        file=file,
+        line=line_of(raw),
+        justification=extra_text["hors_parcours"],
+        short_label=extra_text["libelle_court"],
+    )
+
+
+def _parse_serves(raw: Mapping, qid: str, file: str, errors: Errors) -> list[str]:
     serves = raw.get("sert_a")
     if isinstance(serves, str):
         serves = [serves]
@@ -228,120 +274,100 @@ def _parse_question(raw: Any, gid: str, file: str, errors: Errors) -> Question |
             "« sert_a » manquant : dites quelle étape, quel contact, quel financement ou "
             "quelle statistique dépend de cette question (pas de question décorative)",
         )
-        serves = []
-    extra_text: dict[str, str] = {}
-    for key in ("hors_parcours", "libelle_court"):
-        value = raw.get(key)
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            errors.add(file, raw, qid, f"« {key} » doit être une phrase (texte non vide)")
-        extra_text[key] = _text(value) if isinstance(value, str) else ""
-    q = Question(
-        id=qid,
-        type=qtype,
-        label=label,
-        group_id=gid,
-        hint=_text(raw.get("indice")),
-        why=_text(raw.get("pourquoi")),
-        how=_text(raw.get("comment_trouver")),
-        unit=_text(raw.get("unite")),
-        condition=raw.get("si"),
-        serves=[_text(s) for s in serves if _text(s)],
-        file=file,
-        line=line_of(raw),
-        justification=extra_text["hors_parcours"],
-        short_label=extra_text["libelle_court"],
-    )
-    # Choices.
+        return []
+    return [_text(s) for s in serves if _text(s)]
+
+
+def _parse_choices(q: Question, raw: Mapping, file: str, errors: Errors) -> None:
+    """``choix`` of a choix_unique or choix_multiple question."""
     raw_choices = raw.get("choix")
-    if qtype in (CHOIX_UNIQUE, CHOIX_MULTIPLE):
-        if not isinstance(raw_choices, list) or not raw_choices:
-            errors.add(file, raw, qid, f"une question « {qtype} » doit avoir une liste « choix » non vide")
-        else:
-            seen: set[str] = set()
-            for rc in raw_choices:
-                choice = _parse_choice(rc, qid, file, errors)
-                if choice is None:
-                    continue
-                if choice.value in seen:
-                    errors.add(file, rc, qid, f"valeur de choix « {choice.value} » en double")
-                    continue
-                seen.add(choice.value)
-                q.choices.append(choice)
-            if len([c for c in q.choices if not c.hidden]) < 2 and qtype == CHOIX_UNIQUE:
-                errors.add(file, raw, qid, "une question à choix unique doit proposer au moins deux réponses")
-    elif raw_choices is not None:
-        errors.add(file, raw, qid, f"« choix » n'a pas de sens pour une question de type « {qtype} »")
-    if qtype == OUI_NON:
-        q.choices = [Choice(v, lab) for v, lab in OUI_NON_CHOICES]
-    # « Je ne sais pas »: always on oui/non, on by default for choices, opt-in for numbers and years.
-    dont_know = raw.get("je_ne_sais_pas")
-    if dont_know is not None and not isinstance(dont_know, bool):
-        errors.add(file, raw, qid, "« je_ne_sais_pas » vaut true ou false")
-        dont_know = None
-    if qtype == OUI_NON:
+    if not isinstance(raw_choices, list) or not raw_choices:
+        errors.add(file, raw, q.id, f"une question « {q.type} » doit avoir une liste « choix » non vide")
+        return
+    seen: set[str] = set()
+    for rc in raw_choices:
+        choice = _parse_choice(rc, q.id, file, errors)
+        if choice is None:
+            continue
+        if choice.value in seen:
+            errors.add(file, rc, q.id, f"valeur de choix « {choice.value} » en double")
+            continue
+        seen.add(choice.value)
+        q.choices.append(choice)
+    if len([c for c in q.choices if not c.hidden]) < 2 and q.type == CHOIX_UNIQUE:
+        errors.add(file, raw, q.id, "une question à choix unique doit proposer au moins deux réponses")
+
+
+def _flag(raw: Mapping, key: str, qid: str, file: str, errors: Errors) -> bool | None:
+    """A true/false key; None when absent or not a boolean (reported)."""
+    value = raw.get(key)
+    if value is not None and not isinstance(value, bool):
+        errors.add(file, raw, qid, f"« {key} » vaut true ou false")
+        return None
+    return value
+
+
+def _parse_answer_flags(q: Question, raw: Mapping, file: str, errors: Errors) -> None:
+    """« Je ne sais pas »: always on oui/non, on by default for choices, opt-in for numbers and
+    years. « obligatoire »: on by default for single choices and oui/non, never on the map."""
+    dont_know = _flag(raw, "je_ne_sais_pas", q.id, file, errors)
+    if q.type == OUI_NON:
         q.dont_know = True
-    elif qtype in (CHOIX_UNIQUE, CHOIX_MULTIPLE, NOMBRE, ANNEE):
-        q.dont_know = bool(dont_know) if dont_know is not None else qtype in (CHOIX_UNIQUE, CHOIX_MULTIPLE)
+    elif q.type in (CHOIX_UNIQUE, CHOIX_MULTIPLE, NOMBRE, ANNEE):
+        q.dont_know = bool(dont_know) if dont_know is not None else q.type in (CHOIX_UNIQUE, CHOIX_MULTIPLE)
         if any(c.value == UNKNOWN for c in q.choices):
             q.dont_know = True
-    required = raw.get("obligatoire")
-    if required is not None and not isinstance(required, bool):
-        errors.add(file, raw, qid, "« obligatoire » vaut true ou false")
-        required = None
-    q.required = bool(required) if required is not None else qtype in (CHOIX_UNIQUE, OUI_NON)
-    if qtype == LOCALISATION:
+    required = _flag(raw, "obligatoire", q.id, file, errors)
+    q.required = bool(required) if required is not None else q.type in (CHOIX_UNIQUE, OUI_NON)
+    if q.type == LOCALISATION:
         q.required = False
-    # Validation rules.
-    rules = raw.get("validation")
-    if rules is not None:
-        if not isinstance(rules, Mapping):
-            errors.add(file, raw, qid, "« validation » doit être un bloc (min, max, entier, longueur_max)")
+
+
+def _parse_rules(q: Question, raw: Mapping, rules: Any, file: str, errors: Errors) -> None:
+    """``validation``: bounds for numbers and years, integers, the length of a short text."""
+    if not isinstance(rules, Mapping):
+        errors.add(file, raw, q.id, "« validation » doit être un bloc (min, max, entier, longueur_max)")
+        return
+    bad = [k for k in rules if k not in VALIDATION_KEYS]
+    if bad:
+        errors.add(
+            file,
+            rules,
+            q.id,
+            f"règle(s) de validation inconnue(s) : {', '.join(map(str, bad))} "
+            f"(possibles : {', '.join(sorted(VALIDATION_KEYS))})",
+        )
+    _parse_bounds(q, rules, file, errors)
+    if "entier" in rules:
+        if not isinstance(rules["entier"], bool) or q.type != NOMBRE:
+            errors.add(file, rules, q.id, "« entier » vaut true ou false, pour une question « nombre »")
         else:
-            bad = [k for k in rules if k not in VALIDATION_KEYS]
-            if bad:
-                errors.add(
-                    file,
-                    rules,
-                    qid,
-                    f"règle(s) de validation inconnue(s) : {', '.join(map(str, bad))} "
-                    f"(possibles : {', '.join(sorted(VALIDATION_KEYS))})",
-                )
-            numeric = qtype in (NOMBRE, ANNEE)
-            for key in ("min", "max"):
-                if key in rules:
-                    if not numeric:
-                        errors.add(file, rules, qid, f"« {key} » ne s'applique qu'aux nombres et aux années")
-                    elif _number(rules[key]) is None or isinstance(rules[key], str):
-                        errors.add(file, rules, qid, f"« {key} » doit être un nombre, reçu {rules[key]!r}")
-                    else:
-                        setattr(q, key, float(rules[key]))
-            if q.min is not None and q.max is not None and q.min > q.max:
-                errors.add(
-                    file, rules, qid, f"bornes incohérentes : min ({q.min:g}) est supérieur à max ({q.max:g})"
-                )
-            if "entier" in rules:
-                if not isinstance(rules["entier"], bool) or qtype != NOMBRE:
-                    errors.add(
-                        file, rules, qid, "« entier » vaut true ou false, pour une question « nombre »"
-                    )
-                else:
-                    q.integer = rules["entier"]
-            if "longueur_max" in rules:
-                value = rules["longueur_max"]
-                if qtype != TEXTE_COURT or not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                    errors.add(
-                        file,
-                        rules,
-                        qid,
-                        "« longueur_max » est un entier positif, pour une question « texte_court »",
-                    )
-                else:
-                    q.max_length = value
-    if qtype == ANNEE and q.integer is False:
-        q.integer = True
-    if len(errors.items) > n:
-        return q if ID_RE.match(qid) else None
-    return q
+            q.integer = rules["entier"]
+    if "longueur_max" in rules:
+        value = rules["longueur_max"]
+        if q.type != TEXTE_COURT or not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            errors.add(
+                file, rules, q.id, "« longueur_max » est un entier positif, pour une question « texte_court »"
+            )
+        else:
+            q.max_length = value
+
+
+def _parse_bounds(q: Question, rules: Mapping, file: str, errors: Errors) -> None:
+    numeric = q.type in (NOMBRE, ANNEE)
+    for key in ("min", "max"):
+        if key not in rules:
+            continue
+        if not numeric:
+            errors.add(file, rules, q.id, f"« {key} » ne s'applique qu'aux nombres et aux années")
+        elif _number(rules[key]) is None or isinstance(rules[key], str):
+            errors.add(file, rules, q.id, f"« {key} » doit être un nombre, reçu {rules[key]!r}")
+        else:
+            setattr(q, key, float(rules[key]))
+    if q.min is not None and q.max is not None and q.min > q.max:
+        errors.add(
+            file, rules, q.id, f"bornes incohérentes : min ({q.min:g}) est supérieur à max ({q.max:g})"
+        )
 
 
 def _parse_choice(raw: Any, qid: str, file: str, errors: Errors) -> Choice | None:
