@@ -68,7 +68,6 @@ def load_questionnaire(directory: str | Path, display_root: str | Path | None = 
     Raises :class:`ContentInvalid` listing every error with its file, line and id.
     """
     directory = Path(directory)
-    errors = Errors()
     base = Path(display_root) if display_root else directory.parent
 
     def display(path: Path) -> str:
@@ -84,70 +83,81 @@ def load_questionnaire(directory: str | Path, display_root: str | Path | None = 
         raise ContentInvalid(
             [ContentError(display(directory), 0, None, "aucun fichier .yaml dans ce dossier")]
         )
-
-    groups: list[Group] = []
-    questions: dict[str, Question] = {}
-    group_seen: dict[str, str] = {}
+    builder = _Builder()
     for path in files:
-        name = display(path)
-        try:
-            doc = load_yaml(path, name)
-        except ContentInvalid as exc:
-            errors.items += exc.errors
-            continue
-        if not isinstance(doc, Mapping) or "groupes" not in doc:
-            errors.add(
-                name,
-                doc,
-                None,
-                "le fichier doit commencer par « groupes: » suivi de la liste des groupes",
-                line=line_of(doc, 1),
-            )
-            continue
-        extra = [k for k in doc if k != "groupes"]
-        if extra:
-            errors.add(
-                name, doc, None, f"clé(s) inconnue(s) au premier niveau : {', '.join(map(str, extra))}"
-            )
-        raw_groups = doc["groupes"]
-        if not isinstance(raw_groups, list) or not raw_groups:
-            errors.add(name, doc, None, "« groupes » doit être une liste non vide")
-            continue
-        for raw in raw_groups:
-            group = _parse_group(raw, name, errors)
-            if group is None:
-                continue
-            if group.id in group_seen:
-                errors.add(
-                    name,
-                    raw,
-                    group.id,
-                    f"identifiant de groupe en double (déjà utilisé dans {group_seen[group.id]})",
-                )
-                continue
-            group_seen[group.id] = f"{name}, ligne {group.line}"
-            for q in list(group.questions):
-                if q.id in questions:
-                    other = questions[q.id]
-                    errors.add(
-                        name,
-                        None,
-                        q.id,
-                        f"identifiant de question en double (déjà utilisé dans "
-                        f"{other.file}, ligne {other.line})",
-                        line=q.line,
-                    )
-                    group.questions.remove(q)
-                else:
-                    questions[q.id] = q
-            groups.append(group)
-
-    questionnaire = Questionnaire(groups, questions)
+        for raw in _raw_groups(path, display(path), builder.errors):
+            builder.add(raw, display(path))
+    questionnaire = Questionnaire(builder.groups, builder.questions)
+    errors = builder.errors
     if not errors.items:
         check_questionnaire(questionnaire, errors)
     if errors.items:
         raise ContentInvalid(errors.items)
     return questionnaire
+
+
+def _raw_groups(path: Path, name: str, errors: Errors) -> list[Any]:
+    """The ``groupes:`` list of one file (empty, with the error reported, when it is unreadable)."""
+    try:
+        doc = load_yaml(path, name)
+    except ContentInvalid as exc:
+        errors.items += exc.errors
+        return []
+    if not isinstance(doc, Mapping) or "groupes" not in doc:
+        errors.add(
+            name,
+            doc,
+            None,
+            "le fichier doit commencer par « groupes: » suivi de la liste des groupes",
+            line=line_of(doc, 1),
+        )
+        return []
+    extra = [k for k in doc if k != "groupes"]
+    if extra:
+        errors.add(name, doc, None, f"clé(s) inconnue(s) au premier niveau : {', '.join(map(str, extra))}")
+    raw_groups = doc["groupes"]
+    if not isinstance(raw_groups, list) or not raw_groups:
+        errors.add(name, doc, None, "« groupes » doit être une liste non vide")
+        return []
+    return raw_groups
+
+
+class _Builder:
+    """Groups and questions of every file, with ids unique across the questionnaire."""
+
+    def __init__(self) -> None:
+        self.errors = Errors()
+        self.groups: list[Group] = []
+        self.questions: dict[str, Question] = {}
+        self.group_seen: dict[str, str] = {}
+
+    def add(self, raw: Any, name: str) -> None:
+        group = _parse_group(raw, name, self.errors)
+        if group is None:
+            return
+        if group.id in self.group_seen:
+            self.errors.add(
+                name,
+                raw,
+                group.id,
+                f"identifiant de groupe en double (déjà utilisé dans {self.group_seen[group.id]})",
+            )
+            return
+        self.group_seen[group.id] = f"{name}, ligne {group.line}"
+        for q in list(group.questions):
+            if q.id in self.questions:
+                other = self.questions[q.id]
+                self.errors.add(
+                    name,
+                    None,
+                    q.id,
+                    f"identifiant de question en double (déjà utilisé dans {other.file}, ligne {other.line})",
+                    line=q.line,
+                )
+                group.questions.remove(q)
+            else:
+                self.questions[q.id] = q
+        self.groups.append(group)
 
 
 def _parse_group(raw: Any, file: str, errors: Errors) -> Group | None:
