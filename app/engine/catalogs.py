@@ -784,6 +784,7 @@ def load_catalogs(
     resources = {
         x.id: x for x in _parse_all(r, raw_resources, lambda f, i, iid: _parse_resource(r, f, i, iid))
     }
+    _add_library(r, phases, resources)
     types = {x.id: x for x in _parse_all(r, raw_types, lambda f, i, iid: _parse_contact_type(r, f, i, iid))}
     contacts = _parse_all(r, raw_contacts, lambda f, i, iid: _parse_contact(r, f, i, iid, types))
     schemes = {
@@ -837,6 +838,20 @@ def _parse_named(r: _Reader, raw: list[tuple[str, Mapping]], resolve) -> dict[st
         if iid and title:
             named[iid] = NamedCondition(iid, title, cond, file, line_of(item))
     return named
+
+
+def _add_library(r: _Reader, phases: list[Phase], resources: dict[str, Resource]) -> None:
+    """The resource library (``data/ressources/*.md``, :mod:`app.engine.resources`) joins the
+    YAML resources, so that steps link both by id."""
+    from app.engine.resources import load_library  # it imports this module
+
+    library, errors = load_library(r.root / "ressources", [p.id for p in phases], r.today, r.root.parent)
+    r.errors += errors
+    for rid, resource in library.items():
+        if rid in resources:
+            r.add(resource.file, None, rid, f"identifiant en double (déjà défini dans {resources[rid].file})")
+        else:
+            resources[rid] = resource
 
 
 def _check_prerequisites(r: _Reader, raw_steps: list[tuple[str, Mapping]]) -> None:
