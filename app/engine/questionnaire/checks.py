@@ -16,7 +16,7 @@ from app.engine.conditions import (
     check,
     referenced_facts,
 )
-from app.engine.questionnaire.model import CHOICE_TYPES, LOCALISATION, UNKNOWN, Questionnaire
+from app.engine.questionnaire.model import CHOICE_TYPES, LOCALISATION, UNKNOWN, Group, Question, Questionnaire
 from app.engine.vocabulaire import question_choices
 from app.engine.yamlsrc import ContentError, line_of
 
@@ -92,7 +92,11 @@ def _check_conditions(qn: Questionnaire, errors: Errors) -> None:
     _check_order(qn, [o for o in owners if o.node not in in_cycle], graph, errors)
     for path in cycles:
         start = path[0]
-        owner = qn.group(start[len(GROUP_NODE) :]) if start.startswith(GROUP_NODE) else qn.questions[start]
+        owner: Group | Question | None = (
+            qn.group(start[len(GROUP_NODE) :]) if start.startswith(GROUP_NODE) else qn.questions[start]
+        )
+        if owner is None:  # a cycle starts at a group or a question of the questionnaire
+            continue
         shown = [p[len(GROUP_NODE) :] if p.startswith(GROUP_NODE) else p for p in path]
         errors.add(
             owner.file,
