@@ -37,7 +37,8 @@
       if (Object.prototype.hasOwnProperty.call(BOOL_WORDS, low)) return "b:" + BOOL_WORDS[low];
       return "s:" + value.trim();
     }
-    if (typeof value === "number") return "n:" + value;
+    // Python compares True == 1 and False == 0 (app.engine.conditions uses sets): so does this.
+    if (typeof value === "number") return value === 1 ? "b:true" : value === 0 ? "b:false" : "n:" + value;
     return "o:" + JSON.stringify(value);
   }
 
