@@ -6,8 +6,8 @@ import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from app.engine.questionnaire import LOCALISATION
-from app.engine.questionnaire_page import client_rules, conditional_questions, evaluate_submission
+from app.engine.questionnaire.model import LOCALISATION
+from app.engine.questionnaire.page import client_rules, conditional_questions, evaluate_submission
 from app.events import record
 from app.extensions import db
 from app.geo import get_commune

@@ -1,4 +1,4 @@
-"""Visibility evaluated with the answers being submitted (app.engine.questionnaire_page), on the
+"""Visibility evaluated with the answers being submitted (app.engine.questionnaire.page), on the
 shipped questionnaire: what the server requires, saves, ignores and shows again."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from app.engine.conditions import KIND_QUESTION, KIND_TERRITORY
-from app.engine.questionnaire_page import (
+from app.engine.questionnaire.page import (
     client_rules,
     conditional_questions,
     evaluate_submission,

@@ -1,7 +1,7 @@
 // Questionnaire pages: follow-up questions appear and disappear as the user answers.
 //
 // Progressive enhancement only: without this file the server does the same on submit
-// (app/engine/questionnaire_page.py). The rules are the questionnaire YAML's « si: »
+// (app/engine/questionnaire/page.py). The rules are the questionnaire YAML's « si: »
 // conditions, serialised by the server into the form's data-pf-regles attribute; this file
 // evaluates them with the same three-valued (Kleene) logic as app/engine/conditions.py:
 // a condition that is false hides its question, an unknown one (« Je ne sais pas », no

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.engine.conditions import KIND_QUESTION, Fact, evaluate, referenced_facts
-from app.engine.questionnaire import LOCALISATION, Group, Question, validate_answer
+from app.engine.questionnaire.answers import validate_answer
+from app.engine.questionnaire.model import LOCALISATION, Group, Question
 
 
 def _shown(condition: Any, facts: Mapping[Fact, Any]) -> bool:
