@@ -29,7 +29,9 @@ from app.engine.content_rules import check_tree
 from app.engine.glossary import FILE as GLOSSARY_FILE
 from app.engine.glossary import Glossary, load_glossary
 from app.engine.indicator_defs import Definition, load_definitions
-from app.engine.questionnaire import Questionnaire, load_questionnaire, run_scenarios
+from app.engine.questionnaire.loader import load_questionnaire
+from app.engine.questionnaire.model import Questionnaire
+from app.engine.questionnaire.scenarios import run_scenarios
 from app.engine.usage import check_usage
 from app.engine.vocabulaire import default_vocabulary
 from app.engine.yamlsrc import ContentError, ContentInvalid
