@@ -117,8 +117,7 @@ def surface_text(m2: float) -> str:
 def summary_for(site, today: date | None = None) -> tuple[Summary, dict | None]:
     """The site's :class:`Summary` and its ``territoire`` block (for the PDF and the dashboard)."""
     result, territoire = compute_for_site(site, today=today)
-    tracking = {p.step_id: p.status for p in site.steps}
-    return summarise(result, tracking), territoire
+    return summarise(result, {p.step_id: p for p in site.steps}), territoire
 
 
 def context_for(site, today: date | None = None) -> dict:

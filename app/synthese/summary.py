@@ -1,21 +1,23 @@
 """What the council summary says, computed from a site's path (no Flask import).
 
-:func:`summarise` turns the computed path (:class:`~app.engine.parcours.PathResult`), the step
-tracking and the answers into one :class:`Summary`: the site in a few lines, progress, the next
-three actions (whom to call, nearest deadline), every contact once grouped by role, the funding
-that is not closed with its status and deadline (soonest first), and the open questions (the
+A thin layer over :mod:`app.engine.plan` (the same next actions, interlocutors, funding and
+phase progress as the path page), shaped for the summary templates: :func:`summarise` turns the
+computed path, the step tracking and the answers into one :class:`Summary` — progress, the next
+three actions (whom to call, nearest date), every contact once grouped by kind of body, the
+funding listed once with its status and date (soonest first), and the open questions (the
 answers that would settle the steps still « à vérifier »).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.engine import plan
 from app.engine.catalogs import SchemeStatus
-from app.engine.parcours import PathResult, SchemeResult, StepResult
+from app.engine.parcours import APPLICABLE, PathResult, SchemeResult
 
-DONE = ("fait", "non_concerne")
 NEXT_ACTIONS = 3
 MONTHS = (
     "janvier",
@@ -39,16 +41,6 @@ def french_date(value: date) -> str:
 
 
 @dataclass
-class Deadline:
-    day: date
-    what: str  # « Fonds vert — clôture »
-
-    @property
-    def label(self) -> str:
-        return f"{self.what} le {french_date(self.day)}"
-
-
-@dataclass
 class Action:
     step_id: str
     title: str
@@ -56,7 +48,7 @@ class Action:
     to_check: bool
     reason: str | None
     contacts: list[str]
-    deadline: Deadline | None
+    deadline: plan.Deadline | None  # None when nothing on the step carries a date
     state: str  # a_faire | en_cours
 
 
@@ -102,6 +94,7 @@ class PhaseLine:
     title: str
     done: int
     total: int
+    current: bool
 
 
 @dataclass
@@ -135,103 +128,79 @@ def scheme_status_label(f: SchemeResult) -> str:
     return "Clos"
 
 
-def scheme_deadline(f: SchemeResult) -> Deadline | None:
-    """The next date that matters for a scheme: its closing when open, its opening when a
-    confirmed edition is coming; None when no date is known."""
-    t = f.timing
-    if f.status == SchemeStatus.OPEN and t.closes:
-        return Deadline(t.closes, f"{f.scheme.name} — clôture")
-    if f.status == SchemeStatus.UPCOMING and t.confirmed and t.opens:
-        return Deadline(t.opens, f"{f.scheme.name} — ouverture")
-    return None
+def _words(text: str) -> str:
+    return " ".join((text or "").split())
 
 
-def _nearest(step: StepResult) -> Deadline | None:
-    found = [d for d in (scheme_deadline(f) for f in step.schemes) if d is not None]
-    return min(found, key=lambda d: d.day) if found else None
-
-
-def _reason(step: StepResult) -> str | None:
-    return step.reasons[0] if step.reasons else None
-
-
-def summarise(result: PathResult, tracking: dict[str, str]) -> Summary:
-    """``tracking``: step id → state (à faire, en cours, fait, non concerné)."""
-    steps = result.steps
-    done = sum(1 for s in steps if tracking.get(s.id) in DONE)
-    todo = [s for s in steps if tracking.get(s.id) not in DONE]
+def summarise(result: PathResult, progress: Mapping[str, plan.Tracked]) -> Summary:
+    """``progress``: step id → its tracking (a ``StepProgress`` row or a :class:`plan.Tracking`)."""
+    phases = plan.phase_summary(result, progress)
+    generic = {s.id: p.generic_reasons for p in phases for s in p.steps}
     actions = [
         Action(
-            s.id,
-            s.step.title,
-            s.phase.title,
-            s.status == "a_verifier",
-            _reason(s),
-            [c.name for c in s.contacts],
-            _nearest(s),
-            tracking.get(s.id) or "a_faire",
+            a.id,
+            a.step.step.title,
+            a.step.phase.title,
+            a.step.status != APPLICABLE,
+            plan.card_reason(a.step, generic.get(a.id, ())),
+            [c.name for c in a.contacts],
+            a.deadline if a.deadline.kind != plan.DeadlineKind.NONE else None,
+            "en_cours" if a.in_progress else "a_faire",
         )
-        for s in todo[:NEXT_ACTIONS]
+        for a in plan.next_actions(result, progress, NEXT_ACTIONS)
     ]
-    # Every contact once, in the order of the path, grouped by role (order of first meeting).
-    lines: dict[str, ContactLine] = {}
-    groups_by_type: dict[str, ContactGroup] = {}
-    for s in steps:
-        for c in s.contacts:
-            line = lines.get(c.id)
-            if line is None:
-                line = lines[c.id] = ContactLine(c.id, c.name, c.url, c.note, c.directory)
-                group = groups_by_type.get(c.type.id)
-                if group is None:
-                    group = groups_by_type[c.type.id] = ContactGroup(
-                        c.type.id, " ".join(c.type.name.split()), " ".join((c.role or "").split()), []
-                    )
-                group.contacts.append(line)
-            if s.step.title not in line.steps:
-                line.steps.append(s.step.title)
-    groups = list(groups_by_type.values())
-    # Funding: what is not closed, soonest date first (no date last), each once.
-    used: dict[str, list[str]] = {}
-    for s in steps:
-        for f in s.schemes:
-            used.setdefault(f.id, []).append(s.step.title)
+    groups = [
+        ContactGroup(
+            role.type.id,
+            _words(role.type.name),
+            _words(role.type.role),
+            [
+                ContactLine(
+                    i.contact.id,
+                    i.contact.name,
+                    i.contact.url,
+                    i.contact.note,
+                    i.contact.directory,
+                    [s.step.title for s in i.steps],
+                )
+                for i in role.contacts
+            ],
+        )
+        for role in plan.interlocutors(result)
+    ]
     funding = [
         Funding(
             f.id,
-            f.scheme.name,
-            f.scheme.funder,
-            str(f.status),
-            scheme_status_label(f),
-            d.day if (d := scheme_deadline(f)) else None,
-            f.eligibility == "a_verifier",
-            f.scheme.url,
-            used.get(f.id, []),
+            f.scheme.scheme.name,
+            f.scheme.scheme.funder,
+            str(f.scheme.status),
+            scheme_status_label(f.scheme),
+            f.deadline.day
+            if f.deadline.kind in (plan.DeadlineKind.CLOSING, plan.DeadlineKind.OPENING)
+            else None,
+            f.scheme.eligibility == "a_verifier",
+            f.scheme.scheme.url,
+            [s.step.title for s in f.steps],
         )
-        for f in result.schemes
-        if f.available
+        for f in plan.funding(result)
     ]
-    funding.sort(key=lambda f: (f.deadline is None, f.deadline or date.max, f.name))
-    # Open questions: the answers that would settle the steps still « à vérifier ».
+    todo = [s for s in result.steps if not plan.is_done(s.id, progress)]
     questions: dict[str, OpenQuestion] = {}
     for s in todo:
         for m in s.missing:
             q = questions.setdefault(m.key, OpenQuestion(m.label, []))
             if s.step.title not in q.steps:
                 q.steps.append(s.step.title)
-    phases = [
-        PhaseLine(g.phase.title, sum(1 for s in g.steps if tracking.get(s.id) in DONE), len(g.steps))
-        for g in result.by_phase()
-    ]
     return Summary(
         today=result.today,
-        total=len(steps),
-        done=done,
-        next_title=todo[0].step.title if todo else None,
+        total=len(result.steps),
+        done=sum(p.done for p in phases),
+        next_title=actions[0].title if actions else None,
         actions=actions,
         contacts=groups,
         funding=funding,
         questions=list(questions.values()),
-        to_check=[s.step.title for s in todo if s.status == "a_verifier"],
-        phases=phases,
+        to_check=[s.step.title for s in todo if s.status != APPLICABLE],
+        phases=[PhaseLine(p.phase.title, p.done, p.total, p.current) for p in phases],
         warnings=list(result.warnings),
     )

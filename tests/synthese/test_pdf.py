@@ -125,10 +125,16 @@ def test_summary_lists_each_contact_once_and_funding_soonest_first(app):
 
 
 @pytest.mark.parametrize("done", [0, 1])
-def test_next_actions_skip_what_is_done(app, done):
+def test_next_actions_are_steps_not_done_in_path_order(app, done):
     site = loos_site(done=done)
     summary, _ = summary_for(site)
     from app.parcours.service import compute_for_site
 
     result, _ = compute_for_site(site)
-    assert [a.step_id for a in summary.actions] == [s.id for s in result.steps[done : done + 3]]
+    order = [s.id for s in result.steps]
+    done_ids = set(order[:done])
+    ids = [a.step_id for a in summary.actions]
+    assert len(ids) == 3 and not done_ids & set(ids)
+    assert ids == sorted(ids, key=order.index)
+    first_applicable = next(s.id for s in result.steps if s.id not in done_ids and s.status == "applicable")
+    assert ids[0] == first_applicable
