@@ -764,6 +764,7 @@ def load_catalogs(
     resources = {
         x.id: x for x in _parse_all(r, raw_resources, lambda f, i, iid: _parse_resource(r, f, i, iid))
     }
+    _add_library(r, phases, resources)
     types = {x.id: x for x in _parse_all(r, raw_types, lambda f, i, iid: _parse_contact_type(r, f, i, iid))}
     contacts = _parse_all(r, raw_contacts, lambda f, i, iid: _parse_contact(r, f, i, iid, types))
     schemes = {
@@ -781,6 +782,20 @@ def load_catalogs(
     if r.errors:
         raise ContentInvalid(r.errors)
     return Catalogs(phases, ordered, schemes, types, contacts, resources)
+
+
+def _add_library(r: _Reader, phases: list[Phase], resources: dict[str, Resource]) -> None:
+    """The resource library (``data/ressources/*.md``, :mod:`app.engine.resources`) joins the
+    YAML resources, so that steps link both by id."""
+    from app.engine.resources import load_library  # it imports this module
+
+    library, errors = load_library(r.root / "ressources", [p.id for p in phases], r.today, r.root.parent)
+    r.errors += errors
+    for rid, resource in library.items():
+        if rid in resources:
+            r.add(resource.file, None, rid, f"identifiant en double (déjà défini dans {resources[rid].file})")
+        else:
+            resources[rid] = resource
 
 
 def _check_prerequisites(r: _Reader, raw_steps: list[tuple[str, Mapping]]) -> None:
