@@ -1,12 +1,11 @@
 """The lines of « Mes sites »: each site of an account with its path progress (the portfolio's
-own summary: phase reached, next step, next deadline, steps done), its last update, sorted and
-filtered as asked."""
+summary: phase reached, steps done), its next action and nearest date (the path page's
+:func:`app.engine.plan.next_actions`), its last update, sorted and filtered as asked."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from app.accounts.models import Account, SiteActivity
+from app.engine.plan import DeadlineKind, next_actions
 from app.geo import get_commune
 from app.models import Site
 from app.parcours.service import compute_for_site
@@ -27,19 +26,19 @@ def line(site: Site, role: str) -> dict:
     path, _ = compute_for_site(site)
     progress = {p.step_id: p.status for p in site.steps}
     summary = summarise(path, progress, site.answer_map())
+    actions = next_actions(path, {p.step_id: p for p in site.steps}, n=1)
+    action = actions[0] if actions else None
     commune = get_commune(site.commune_code) if site.commune_code else None
     return {
         "site": site,
         "role": role,
         "commune": commune,
         "phase": summary["phase"],
-        "next_step": summary["next_step"],
-        "next_deadline": (
-            date.fromisoformat(summary["next_deadline"]).strftime("%d/%m/%Y")
-            if summary["next_deadline"]
-            else None
-        ),
-        "next_deadline_scheme": summary["next_deadline_scheme"],
+        # the path page's own next action (app.engine.plan) and its nearest date
+        "next_step": {"id": action.step.id, "title": action.step.step.title} if action else None,
+        "next_deadline": action.deadline.label
+        if action and action.deadline.kind != DeadlineKind.NONE
+        else None,
         "done": summary["done"],
         "steps": summary["steps"],
         "percent": round(100 * summary["done"] / summary["steps"]) if summary["steps"] else 0,
