@@ -84,3 +84,24 @@ def login(client, smtp, email: str, next_url: str | None = None):
 def new_site(client) -> str:
     response = client.post("/sites")
     return response.location.split("/")[2]
+
+
+@pytest.fixture
+def live_server(database_url, _schema, smtp):
+    """The app over real HTTP (CSRF on), sending its mail to the test SMTP server; replaces the
+    suite's live server for the browser tests of this folder."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    app = make_app(database_url, WTF_CSRF_ENABLED=True, **mail_config(smtp))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
