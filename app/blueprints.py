@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.accounts.routes import bp as accounts_bp
+from app.accounts.routes import init_accounts
 from app.api import bp as api_bp
 from app.errors import bp as errors_bp
 from app.localisation import bp as localisation_bp
@@ -28,5 +30,7 @@ def register_blueprints(app: Flask) -> None:
         stats_bp,
         portfolio_bp,
         synthese_bp,
+        accounts_bp,
     ):
         app.register_blueprint(bp)
+    init_accounts(app)  # Flask-Login, the access check of site routes, the action log
