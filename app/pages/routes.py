@@ -17,6 +17,7 @@ NAVIGATION = [
     ("Accueil", "pages.accueil"),
     ("Commencer un parcours", "sites.start"),
     ("Plusieurs sites", "portfolio.new"),
+    ("Boîte à outils", "ressources.index"),
     ("Statistiques", "stats.page"),
     ("API", "api.docs"),
 ]
