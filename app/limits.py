@@ -48,6 +48,9 @@ LIMITS: dict[str, tuple[str, str, list[str] | None]] = {
     "localisation.enrichir": ("RATELIMIT_UPLOADS", "20/minute", None),
     "localisation.api_adresses": ("RATELIMIT_ADDRESS", "60/minute", None),
     "localisation.api_communes": ("RATELIMIT_API", "300/minute", None),
+    # Map parcel selection (one API Carto call per click) and the perimeter's surface.
+    "localisation.api_parcelle": ("RATELIMIT_PARCELS", "60/minute", None),
+    "localisation.api_surface": ("RATELIMIT_PARCELS", "60/minute", None),
     "api.parcours": ("RATELIMIT_API", "120/minute", None),
     # Portfolios: an inventory upload is a heavy job (app.portfolio).
     "portfolio.create": ("RATELIMIT_UPLOADS", "20/minute", None),

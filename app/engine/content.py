@@ -26,8 +26,12 @@ from app.engine.catalogs import Catalogs, load_catalogs
 from app.engine.changelog import ChangeEntry, load_changelog
 from app.engine.conditions import Fact, FactInfo
 from app.engine.content_rules import check_tree
+from app.engine.glossary import FILE as GLOSSARY_FILE
+from app.engine.glossary import Glossary, load_glossary
 from app.engine.indicator_defs import Definition, load_definitions
-from app.engine.questionnaire import Questionnaire, load_questionnaire, run_scenarios
+from app.engine.questionnaire.loader import load_questionnaire
+from app.engine.questionnaire.model import Questionnaire
+from app.engine.questionnaire.scenarios import run_scenarios
 from app.engine.usage import check_usage
 from app.engine.vocabulaire import default_vocabulary
 from app.engine.yamlsrc import ContentError, ContentInvalid
@@ -48,6 +52,7 @@ class Content:
     vocabulary: Mapping[Fact, FactInfo]
     indicators: Mapping[str, Definition]
     changelog: tuple[ChangeEntry, ...] = ()  # data/nouveautes.yaml, newest first
+    glossary: Glossary = Glossary()  # data/glossaire.yaml (app/engine/glossary.py)
 
 
 def rule_vocabulary(questionnaire: Questionnaire) -> dict[Fact, FactInfo]:
@@ -116,12 +121,19 @@ def _load(root: Path, today: date) -> tuple[Content | None, list[ContentError]]:
             changelog = load_changelog(data, today, ids if catalogs is not None else ())
         except ContentInvalid as exc:
             errors += exc.errors
+    glossary = Glossary()
+    try:
+        glossary = load_glossary(root / GLOSSARY_FILE, str(GLOSSARY_FILE), today)
+    except ContentInvalid as exc:
+        errors += exc.errors
     if questionnaire is not None and not errors:
         # No decorative question: every question changes the path or feeds the statistics.
         errors += check_usage(questionnaire, catalogs, indicators, root)
     if errors or questionnaire is None or catalogs is None:
         return None, errors
-    content = Content(root, questionnaire, catalogs, rule_vocabulary(questionnaire), indicators, changelog)
+    content = Content(
+        root, questionnaire, catalogs, rule_vocabulary(questionnaire), indicators, changelog, glossary
+    )
     return content, []
 
 

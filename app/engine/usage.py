@@ -42,13 +42,13 @@ from app.engine.conditions import (
     KIND_QUESTION,
     KIND_TERRITORY,
     Fact,
-    FactInfo,
     evaluate,
     referenced_facts,
+    value_domains,
 )
 from app.engine.facts import build_facts
 from app.engine.indicator_defs import Definition
-from app.engine.questionnaire import LOCALISATION, Questionnaire, _mentioned, _thresholds
+from app.engine.questionnaire.model import LOCALISATION, Questionnaire
 from app.engine.yamlsrc import ContentError, line_of
 
 STATS_FILE = Path("stats") / "indicateurs.yaml"
@@ -234,24 +234,6 @@ def _visibility(questionnaire: Questionnaire, qid: str) -> Any:
     return {ALL: parts} if parts else None
 
 
-def _small_domain(fact: Fact, info: FactInfo, conditions: list[Any]) -> list[Any]:
-    """Values that can change these conditions: the ones they name, one other value, unknown."""
-    values: list[Any] = [None]
-    if info.type == "nombre":
-        numbers = {0.0}
-        for t in _thresholds(fact, conditions):
-            numbers |= {t - 1, t, t + 1}
-        return values + sorted(numbers)
-    if info.type == "booleen":
-        return values + [True, False]
-    named = list(dict.fromkeys(str(v) for v in _mentioned(fact, conditions)))
-    others = [v for v in info.choices if v not in named]
-    picked = named + others[:1] if info.choices else named + ["__autre__"]
-    if info.type == "choix_multiple":
-        return values + [[v] for v in picked]
-    return values + picked
-
-
 def _closure(questionnaire: Questionnaire, condition: Any) -> tuple[set[Fact], list[Any]]:
     """Facts read by ``condition`` and, transitively, by the visibility of the questions it reads."""
     facts = set(referenced_facts(condition))
@@ -289,16 +271,9 @@ def hidden_question_trap(questionnaire: Questionnaire, condition: Any, qid: str)
     conditions.append(_visibility(questionnaire, qid))
     facts.discard(target)
     ordered = sorted(facts)
-    domains = []
-    total = 1
-    for fact in ordered:
-        info = vocab.get(fact)
-        if info is None:
-            return None
-        domains.append(_small_domain(fact, info, conditions))
-        total *= len(domains[-1])
-        if total > MAX_COMBINATIONS:
-            return None
+    domains = value_domains(ordered, vocab, conditions, MAX_COMBINATIONS)
+    if domains is None:
+        return None
     for combo in itertools.product(*domains):
         answers = {
             fid: v

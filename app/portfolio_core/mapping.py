@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.engine.questionnaire import (
+from app.engine.questionnaire.model import (
     ANNEE,
     CHOIX_MULTIPLE,
     CHOIX_UNIQUE,

@@ -7,7 +7,7 @@ from typing import Any
 import markdown as md
 from markupsafe import Markup
 
-from app.engine.questionnaire import (
+from app.engine.questionnaire.model import (
     ANNEE,
     CHOICE_TYPES,
     CHOIX_MULTIPLE,

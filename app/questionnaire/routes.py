@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from app.engine.questionnaire import LOCALISATION, validate_answer
+from app.engine.questionnaire.answers import validate_answer
+from app.engine.questionnaire.model import LOCALISATION
 from app.events import record
 from app.extensions import db
 from app.geo import get_commune

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 
 from app.content import current_content
-from app.engine.questionnaire import LOCALISATION, Questionnaire
+from app.engine.questionnaire.model import LOCALISATION, Questionnaire
 from app.extensions import db
 from app.geo import territory_facts
 from app.models import Answer, Site, upsert

@@ -18,7 +18,7 @@ import yaml
 
 from app.engine.catalogs import load_catalogs
 from app.engine.parcours import A_VERIFIER, PathEngine
-from app.engine.questionnaire import load_questionnaire
+from app.engine.questionnaire.loader import load_questionnaire
 from app.engine.vocabulaire import default_vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.questionnaire import run_scenarios
+from app.engine.questionnaire.scenarios import run_scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted((ROOT / "questionnaires" / "scenarios").glob("*.yaml"))
