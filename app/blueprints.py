@@ -11,6 +11,7 @@ from app.pages import bp as pages_bp
 from app.parcours import bp as parcours_bp
 from app.portfolio.routes import bp as portfolio_bp
 from app.questionnaire import bp as questionnaire_bp
+from app.reseau import bp as reseau_bp
 from app.ressources import bp as ressources_bp
 from app.sites import bp as sites_bp
 from app.stats import bp as stats_bp
@@ -28,5 +29,6 @@ def register_blueprints(app: Flask) -> None:
         stats_bp,
         portfolio_bp,
         ressources_bp,
+        reseau_bp,
     ):
         app.register_blueprint(bp)

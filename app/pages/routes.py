@@ -18,6 +18,7 @@ NAVIGATION = [
     ("Commencer un parcours", "sites.start"),
     ("Plusieurs sites", "portfolio.new"),
     ("Boîte à outils", "ressources.index"),
+    ("Projets inspirants", "reseau.liste"),
     ("Statistiques", "stats.page"),
     ("API", "api.docs"),
 ]
