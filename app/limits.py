@@ -43,6 +43,9 @@ class QuietMemoryStorage(MemoryStorage):
 LIMITS: dict[str, tuple[str, str, list[str] | None]] = {
     "sites.start": ("RATELIMIT_SITES", "10/minute;60/hour", None),
     "stats.vote": ("RATELIMIT_VOTES", "30/minute", None),
+    "ressources.vote": ("RATELIMIT_VOTES", "30/minute", None),
+    "reseau.signaler": ("RATELIMIT_VOTES", "30/minute", None),
+    "reseau.publier": ("RATELIMIT_SITES", "10/minute;60/hour", ["POST"]),
     "localisation.localisation": ("RATELIMIT_UPLOADS", "20/minute", ["POST"]),
     "localisation.enrichir": ("RATELIMIT_UPLOADS", "20/minute", None),
     "localisation.api_adresses": ("RATELIMIT_ADDRESS", "60/minute", None),
