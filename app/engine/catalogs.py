@@ -790,15 +790,16 @@ def load_catalogs(
     schemes = {
         x.id: x for x in _parse_all(r, raw_schemes, lambda f, i, iid: _parse_scheme(r, f, i, iid, resolve))
     }
+    phases_by_id = {p.id: p for p in phases}
     known = {
-        "phases": {p.id: p for p in phases},
+        "phases": phases_by_id,
         "types": types,
         "schemes": {str(i.get("id")) for _, i in raw_schemes},
         "resources": resources,
     }
     steps = _parse_all(r, raw_steps, lambda f, i, iid: _parse_step(r, f, i, iid, resolve, known))
     _check_prerequisites(r, raw_steps)
-    ordered = _topological(steps, known["phases"], r)
+    ordered = _topological(steps, phases_by_id, r)
     if r.errors:
         raise ContentInvalid(r.errors)
     return Catalogs(phases, ordered, schemes, types, contacts, resources, named_conditions=named)

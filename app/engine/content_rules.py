@@ -107,9 +107,9 @@ def process_words(text: str) -> list[str]:
 def writing_dates(text: str) -> list[str]:
     """A date of writing in a text users read (« ajoutée le 2026-12-01 », an ISO date)."""
     out = []
-    if ISO_DATE.search(text):
+    if match := ISO_DATE.search(text):
         out.append(
-            f"date au format de rédaction « {ISO_DATE.search(text).group(0)} » dans un texte affiché "
+            f"date au format de rédaction « {match.group(0)} » dans un texte affiché "
             "(écrire « 25 avril 2025 » ; une date de rédaction va dans « redaction »)"
         )
     if DATED_EDIT.search(text):
