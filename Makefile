@@ -7,14 +7,21 @@ FLASK := $(BIN)/flask --app app
 DSFR := node_modules/@gouvfr/dsfr/dist
 VENDOR := app/static/vendor
 
-.PHONY: help setup run test test-fast test-postgres lint fmt bench lock
+.PHONY: help setup check-pdf run test test-fast test-postgres lint fmt bench lock
 
 ## help: list the targets
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
 
 ## setup: virtualenv + Python deps, npm deps, local copy of the front-end assets (idempotent)
-setup: $(VENV)/.installed node_modules/.installed $(VENDOR)/.installed
+setup: $(VENV)/.installed node_modules/.installed $(VENDOR)/.installed check-pdf
+
+# The council summary PDF (WeasyPrint) needs Pango and HarfBuzz from the system.
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+check-pdf: $(VENV)/.installed
+	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || { \
+	  echo "WeasyPrint (synthèse PDF) ne trouve pas ses bibliothèques système (Pango, HarfBuzz)."; \
+	  echo "Sous Debian ou Ubuntu : sudo apt-get install $(PDF_DEBS)"; exit 1; }
 
 # Exact versions and hashes from requirements.lock (regenerate with `make lock`), then the
 # project itself without resolving anything again.

@@ -151,6 +151,7 @@ def _ids(questionnaire: Questionnaire | None, catalogs: Catalogs | None) -> list
     if catalogs is not None:
         ids += [s.id for s in catalogs.steps] + list(catalogs.schemes) + list(catalogs.contact_types)
         ids += [c.id for c in catalogs.contacts] + list(catalogs.resources)
+        ids += list(catalogs.named_conditions)
     return ids
 
 

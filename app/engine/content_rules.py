@@ -36,6 +36,7 @@ USER_FIELDS = {
     "contacts": ("nom", "role", *COMMON_TEXT),
     "ressources": ("titre", "description", *COMMON_TEXT),
     "nouveautes": ("titre", "texte"),
+    "conditions": ("titre",),  # data/conditions.yaml: the title is the reason users read
 }
 STATS_FIELDS = ("nom", "unite", "definition", "methode")  # stats/indicateurs.yaml, shown on /stats
 GROUP_FIELDS = ("titre", "introduction")
@@ -336,8 +337,8 @@ def check_tree(root: str | Path, today: date, ids: Iterable[str] = ()) -> list[C
     for kind in USER_FIELDS:
         folder = data / kind
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-        if kind == "nouveautes" and (data / "nouveautes.yaml").exists():
-            paths = [data / "nouveautes.yaml"]
+        if kind in ("nouveautes", "conditions") and (data / f"{kind}.yaml").exists():
+            paths = [data / f"{kind}.yaml"]
         for path in paths:
             doc = walker.load(path)
             file = walker.name(path)

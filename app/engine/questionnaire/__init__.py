@@ -12,6 +12,8 @@ One module per responsibility:
 - :mod:`.answers` — ``validate_answer``: submitted form values → stored value or French message;
 - :mod:`.loader` — ``load_questionnaire``: YAML → model, one parser per block;
 - :mod:`.checks` — conditions, CNIG values, unreachable groups and questions;
+- :mod:`.page` — one page being filled: visibility with the submitted answers
+  (``evaluate_submission``) and the same rules for the browser (``client_rules``).
 
 Scenarios (answers → expected questions and path) have one runner for the whole content:
 :mod:`app.engine.scenarios`. The public names are re-exported here. No Flask import.
