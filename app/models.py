@@ -127,6 +127,9 @@ class EventType(StrEnum):
     VOTE = "avis"  # « utile ? » on a step, a scheme or a resource
     PORTFOLIO_IMPORTED = "portefeuille_importe"
     EXPORT = "export"  # a path summary downloaded: only the demo data write it so far
+    RESOURCE_VIEWED = "ressource_vue"
+    RESOURCE_DOWNLOADED = "ressource_telechargee"  # a shipped template downloaded
+    STEP_VIEWED = "etape_vue"  # a step page shown
 
 
 class Event(db.Model):
