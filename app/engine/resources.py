@@ -318,12 +318,7 @@ def parse_file(
             audiences=audiences,
             format=format_t[0],
             level=int(level),
-            notice=Notice(
-                notice_values["objectifs"],
-                notice_values["contenus"],
-                notice_values["mise_en_oeuvre"],
-                notice_values["duree"],
-            ),
+            notice=Notice(*(notice_values[k] for k in ("objectifs", "contenus", "mise_en_oeuvre", "duree"))),
             licence=licence,
             body=body,
             source=source,
