@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from app.models import Event
+from app.models import Event, EventType
 
 THRESHOLD = 5
 SUPPRESSED = "moins de 5"
@@ -72,7 +72,14 @@ def counts(session) -> tuple[Counter, Counter]:
     query = (
         select(Event.type, item, func.count())
         .where(
-            Event.type.in_(("ressource_vue", "ressource_telechargee", "etape_vue")), Event.is_demo.is_(False)
+            Event.type.in_(
+                (
+                    EventType.RESOURCE_VIEWED.value,
+                    EventType.RESOURCE_DOWNLOADED.value,
+                    EventType.STEP_VIEWED.value,
+                )
+            ),
+            Event.is_demo.is_(False),
         )
         .group_by(Event.type, item)
     )
@@ -89,8 +96,8 @@ def evaluation(session, resources, steps) -> dict[str, list[Row]]:
         Row(
             r.id,
             r.title,
-            events[("ressource_vue", r.id)],
-            events[("ressource_telechargee", r.id)] if r.template else None,
+            events[(EventType.RESOURCE_VIEWED, r.id)],
+            events[(EventType.RESOURCE_DOWNLOADED, r.id)] if r.template else None,
             votes[("ressource", r.id, True)],
             votes[("ressource", r.id, False)],
         )
@@ -100,7 +107,7 @@ def evaluation(session, resources, steps) -> dict[str, list[Row]]:
         Row(
             s.id,
             s.title,
-            events[("etape_vue", s.id)],
+            events[(EventType.STEP_VIEWED, s.id)],
             None,
             votes[("etape", s.id, True)],
             votes[("etape", s.id, False)],

@@ -34,7 +34,7 @@ from app.engine.resources import (
     select,
     template_path,
 )
-from app.events import event_values, record
+from app.events import EventType, event_values, record
 from app.extensions import db
 from app.models import Event
 from app.parcours.view_events import buffer_for
@@ -59,7 +59,7 @@ def _resource_or_404(resource_id: str):
     return content, resource
 
 
-def _event(event_type: str, data: dict) -> None:
+def _event(event_type: EventType, data: dict) -> None:
     """A view or download event, batched like the path views (never breaks the page)."""
     try:
         buffer = buffer_for(current_app._get_current_object())
@@ -132,7 +132,7 @@ def index():
 def show(resource_id: str):
     content, resource = _resource_or_404(resource_id)
     steps = [s for s in content.catalogs.steps if resource.id in s.resources]
-    _event("ressource_vue", {"id": resource.id})
+    _event(EventType.RESOURCE_VIEWED, {"id": resource.id})
     voted = request.args.get("avis") in ("oui", "non")
     return render_template(
         "ressources/page.html",
@@ -160,7 +160,7 @@ def download(resource_id: str):
     path = template_path(content.root / "data" / "ressources", resource)
     if path is None or not path.is_file():
         abort(404)
-    _event("ressource_telechargee", {"id": resource.id})
+    _event(EventType.RESOURCE_DOWNLOADED, {"id": resource.id})
     return send_file(
         path,
         mimetype=resource.template_mimetype,
@@ -184,7 +184,7 @@ def vote(resource_id: str):
     if event is not None and event.type == "avis" and event.site_id is None:
         event.data = data
     else:
-        event = record("avis", None, data)
+        event = record(EventType.VOTE, None, data)
     db.session.commit()
     if len(votes) < MAX_SESSION_VOTES or resource.id in votes:
         votes[resource.id] = event.id
@@ -201,7 +201,7 @@ def count_step_views(response: Response) -> Response:
     if request.endpoint == "parcours.step_page" and request.method == "GET" and response.status_code == 200:
         step_id = (request.view_args or {}).get("step_id")
         if isinstance(step_id, str):
-            _event("etape_vue", {"id": step_id})
+            _event(EventType.STEP_VIEWED, {"id": step_id})
     return response
 
 

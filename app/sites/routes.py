@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from app.events import record
+from app.events import EventType, record
 from app.extensions import db
 from app.geo import get_commune
 from app.models import Site
@@ -23,7 +23,7 @@ def new():
 def start():
     site = Site()
     db.session.add(site)
-    record("site_cree", site)
+    record(EventType.SITE_CREATED, site)
     db.session.commit()
     flash(
         "Votre site est créé. Sans compte, son lien personnel est la seule façon de le retrouver : "
