@@ -213,7 +213,9 @@ def test_page_wording_buttons_breadcrumb_and_mandatory_notice(client):
     assert "(facultatif)" in html.split('id="question-site_securite"')[1].split("</legend>")[0]
     assert "(facultatif)" not in html.split('id="question-icpe"')[1].split("</legend>")[0]
     # « Précédent » on the left, « Suivant » with its arrow on the right; Enter means « Suivant ».
-    group = html.split('<ul class="fr-btns-group fr-btns-group--inline fr-btns-group--between">')[1]
+    group = html.split(
+        '<ul class="fr-btns-group fr-btns-group--inline fr-btns-group--between fr-btns-group--icon-right">'
+    )[1]
     group = group.split("</ul>")[0]
     assert group.index("Précédent") < group.index("Suivant")
     assert "fr-icon-arrow-right-line fr-btn--icon-right" in group
