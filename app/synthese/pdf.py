@@ -143,4 +143,8 @@ def render_pdf(site, today: date | None = None) -> bytes:
     weasyprint, _, _ = _weasyprint()
     html = render_html(site, today)
     fetcher = local_fetcher(current_app.static_folder)
-    return weasyprint.HTML(string=html, base_url=SCHEME + "/", url_fetcher=fetcher).write_pdf()
+    # PDF/UA: a tagged PDF (headings, lists, tables, reading order, language) that screen
+    # readers can read, as RGAA asks of documents offered for download.
+    return weasyprint.HTML(string=html, base_url=SCHEME + "/", url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )

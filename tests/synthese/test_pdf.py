@@ -50,6 +50,10 @@ def test_loos_journey_summary_says_what_to_do_whom_to_call_and_fits_five_pages(c
     # Nothing for editors, no raw id
     assert "redaction" not in text and "sol_pollution_existe" not in text
     assert "Aucun interlocuteur" not in text
+    # An accessible document: tagged (PDF/UA), in French, titled
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "fr"
+    assert reader.metadata.title == "Synthèse — Ancienne tôlerie — Parcours Friches"
 
 
 def test_minimal_site_summary_is_short_and_says_what_is_missing(client, app):
