@@ -109,3 +109,9 @@ def test_filter_links_once_per_response(app):
     with app.test_request_context("/"):
         html = render_template_string("{{ 'ICPE' | glossaire }} {{ 'ICPE et EPF' | glossaire }}")
     assert html.count("#icpe") == 1 and html.count("#epf") == 1
+
+
+def test_my_pages_have_a_breadcrumb(client):
+    for url in ("/glossaire", "/plan-du-site", "/sites"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'class="fr-breadcrumb' in html and 'aria-current="page"' in html, url

@@ -126,6 +126,8 @@ def test_summary_lists_each_contact_once_and_funding_soonest_first(app):
     undated_after = [f.deadline for f in summary.funding]
     assert undated_after == sorted(undated_after, key=lambda d: (d is None, d))
     assert summary.done == 2 and summary.actions[0].title == summary.next_title
+    counts = [len(q.steps) for q in summary.questions]
+    assert counts == sorted(counts, reverse=True)  # the answers that settle the most steps first
 
 
 @pytest.mark.parametrize("done", [0, 1])
