@@ -58,10 +58,8 @@ run: setup
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## test: the whole suite (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set)
-test: setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+## test: lint (below), then the whole suite (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set)
+test: lint
 	$(BIN)/pytest
 
 ## test-fast: the suite without the real-browser tests
@@ -72,10 +70,13 @@ test-fast: setup
 test-postgres: setup
 	TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test $(MAKE) test
 
-## lint: linter and formatter check
+## lint: ruff (with the complexity gate C90 ≤ 15), ruff format --check, mypy on app/engine and app/geo, djlint on the templates, check-yaml (the hooks of .pre-commit-config.yaml)
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/djlint app/templates --lint
+	git ls-files -z '*.yaml' '*.yml' | xargs -0 $(BIN)/check-yaml
 
 ## fmt: format the code and fix what the linter can fix
 fmt: setup
