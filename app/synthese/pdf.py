@@ -122,9 +122,12 @@ def summary_for(site, today: date | None = None) -> tuple[Summary, dict | None]:
 
 def context_for(site, today: date | None = None) -> dict:
     """Everything the PDF shows; links are absolute (``PUBLIC_URL``)."""
+    from app.accounts.permissions import is_attached
+
     summary, territoire = summary_for(site, today)
     return {
         "site": site,
+        "attached": is_attached(site),
         "summary": summary,
         "lines": site_lines(site, territoire),
         "site_url": public_url("sites.show", token=site.token),

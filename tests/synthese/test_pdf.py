@@ -144,3 +144,21 @@ def test_next_actions_are_steps_not_done_in_path_order(app, done):
     assert ids == sorted(ids, key=order.index)
     first_applicable = next(s.id for s in result.steps if s.id not in done_ids and s.status == "applicable")
     assert ids[0] == first_applicable
+
+
+def test_summary_of_a_site_attached_to_an_account_says_the_link_is_not_a_key(app):
+    from app.accounts.models import Account, SiteMember
+    from app.extensions import db
+    from app.synthese.pdf import render_html
+
+    site = loos_site()
+    with app.test_request_context("/"):
+        assert "ouvre le dossier sans mot de passe" in render_html(site)
+        account = Account(email="maire@example.org")
+        db.session.add(account)
+        db.session.flush()
+        db.session.add(SiteMember(site_id=site.id, account_id=account.id, role="proprietaire"))
+        db.session.commit()
+        html = render_html(site)
+    assert "sans mot de passe" not in html
+    assert "ne l'ouvre qu'aux personnes invitées, après connexion" in html
