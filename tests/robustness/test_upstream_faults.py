@@ -116,7 +116,9 @@ def test_each_public_api_failing_still_delivers_the_path_with_one_plain_warning(
         warnings = [m for c, m in session.get("_flashes", []) if c == "warning"]
     assert len(warnings) == 1, warnings
     # one plain sentence for a secretary, the source's own words only on the location page
-    assert warnings[0].startswith("Certaines données publiques n'ont pas pu être consultées ; vous pouvez réessayer")
+    assert warnings[0].startswith(
+        "Certaines données publiques n'ont pas pu être consultées ; vous pouvez réessayer"
+    )
     assert "Traceback" not in warnings[0] and "http" not in warnings[0]
     path = client.get(f"/sites/{site.token}/parcours")
     assert path.status_code == 200
