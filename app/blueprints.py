@@ -13,6 +13,7 @@ from app.portfolio.routes import bp as portfolio_bp
 from app.questionnaire import bp as questionnaire_bp
 from app.sites import bp as sites_bp
 from app.stats import bp as stats_bp
+from app.synthese import bp as synthese_bp
 
 
 def register_blueprints(app: Flask) -> None:
@@ -26,5 +27,6 @@ def register_blueprints(app: Flask) -> None:
         parcours_bp,
         stats_bp,
         portfolio_bp,
+        synthese_bp,
     ):
         app.register_blueprint(bp)

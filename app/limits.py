@@ -55,6 +55,8 @@ LIMITS: dict[str, tuple[str, str, list[str] | None]] = {
     "portfolio.create": ("RATELIMIT_UPLOADS", "20/minute", None),
     "portfolio.reimport": ("RATELIMIT_UPLOADS", "20/minute", None),
     "portfolio.api_lot": ("RATELIMIT_UPLOADS", "20/minute", None),
+    # The council summary PDF: about half a second of CPU each (bench/pdf_bench.py).
+    "synthese.pdf": ("RATELIMIT_PDF", "10/minute;60/hour", None),
 }
 
 
