@@ -316,6 +316,13 @@ def test_production_shows_the_ign_basemap_and_allows_that_host_only(production, 
     assert "LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2" in page and "TILEMATRIXSET=PM" in page
     assert "LAYER=CADASTRALPARCELS.PARCELLAIRE_EXPRESS" in page and "FORMAT=image/png" in page
     assert "Fond de carte non disponible" not in page
+    # the legal pages say so: privacy (what the IGN receives), cookies (the one exception)
+    https = {"base_url": "https://parcours-friches.example"}
+    privacy = client.get("/donnees-personnelles", **https).get_data(as_text=True)
+    assert "chargées par votre navigateur directement depuis la Géoplateforme" in privacy
+    assert "adresse IP" in privacy and "coordonnées des tuiles" in privacy
+    cookies = client.get("/gestion-des-cookies", **https).get_data(as_text=True)
+    assert "à une exception près" in cookies and "data.geopf.fr" in cookies
 
 
 def test_development_and_tests_call_no_tile_server(client, site):
@@ -340,6 +347,11 @@ def test_a_deployer_can_switch_the_basemap_off_in_production(monkeypatch, app):
     prod = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
     r = prod.test_client().get("/", base_url="https://parcours-friches.example")
     assert _csp(r)["img-src"] == ["'self'", "data:"]
+
+
+def test_without_a_basemap_no_third_party_is_claimed(client):
+    cookies = client.get("/gestion-des-cookies").get_data(as_text=True)
+    assert "ne charge aucun contenu depuis un site tiers." in cookies
 
 
 def test_privacy_page_declares_the_ign_tiles(client):
