@@ -487,11 +487,49 @@ class CatalogueContactsSchema(Schema):
     contacts = fields.List(fields.Nested(CatalogueContactSchema), required=True)
 
 
+class NoticeSchema(Schema):
+    objectifs = fields.String(required=True)
+    contenus = fields.String(required=True)
+    mise_en_oeuvre = fields.String(required=True)
+    duree = fields.String(required=True)
+
+
 class CatalogueRessourceSchema(_Item):
     titre = fields.String(required=True)
     description = fields.String(required=True)
-    url = fields.String(required=True)
-    type = fields.String(required=True)
+    url = fields.String(
+        required=True,
+        metadata={"description": "Page de la ressource : la source officielle, ou sa page sur ce service."},
+    )
+    type = fields.String(required=True, metadata={"description": "outil, guide, texte, donnees ou modele."})
+    # The library's classification (absent for the older, unclassified links).
+    page = fields.String(metadata={"description": "Page de la ressource sur ce service (notice)."})
+    famille = fields.String(
+        metadata={
+            "enum": ["pedagogique", "animation", "gestion_de_projet"],
+            "description": "Tiroir de la boîte à outils.",
+        }
+    )
+    phases = fields.List(
+        fields.String(), metadata={"description": "Phases du parcours où la ressource sert."}
+    )
+    public = fields.List(
+        fields.String(metadata={"enum": ["elus", "agents", "porteurs_de_projet"]}),
+        metadata={"description": "À qui elle s'adresse."},
+    )
+    format = fields.String(metadata={"enum": ["guide", "fiche", "outil_en_ligne", "donnees", "modele"]})
+    niveau = fields.Integer(
+        metadata={"enum": [1, 2], "description": "1 : donner envie, créer le déclic ; 2 : déployer, fédérer."}
+    )
+    notice = fields.Nested(NoticeSchema)
+    licence = fields.String()
+    source = fields.String(
+        allow_none=True, metadata={"description": "Page officielle d'une ressource externe."}
+    )
+    fichier = fields.String(
+        allow_none=True,
+        metadata={"description": "Adresse de téléchargement du modèle modifiable (ODT, ODS)."},
+    )
 
 
 class CatalogueRessourcesSchema(Schema):
