@@ -66,13 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Static files (WhiteNoise) and compression (Flask-Compress) before the other response hooks,
     # so that compression runs after them (Flask runs after_request hooks in reverse order).
     init_assets(app)
-    img_src = list(CSP["img-src"])
-    if app.config.get("MAP_TILES_URL"):
-        # Basemap tiles are opt-in: the deployer chooses the tile server.
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(app.config["MAP_TILES_URL"].replace("{s}", "a"))
-        img_src.append(f"{parts.scheme}://{parts.netloc.replace('a.', '*.', 1)}")
+    img_src = list(CSP["img-src"]) + map_tile_hosts(app.config)
     talisman.init_app(
         app,
         content_security_policy={**CSP, "img-src": img_src},
@@ -92,6 +86,22 @@ def create_app(config: dict | None = None) -> Flask:
     init_content(app)
     workspace.clean_stale()  # temporary perimeter files left by workers that died
     return app
+
+
+def map_tile_hosts(config) -> list[str]:
+    """The CSP ``img-src`` sources of the map layers (``MAP_TILES_URL``, ``MAP_PARCELS_URL``):
+    the origin of each configured tile server, nothing when none is (the offline default).
+    Tiles are images: no ``connect-src`` is needed."""
+    from urllib.parse import urlsplit
+
+    hosts: list[str] = []
+    for key in ("MAP_TILES_URL", "MAP_PARCELS_URL"):
+        if url := config.get(key):
+            parts = urlsplit(url.replace("{s}", "a"))
+            netloc = parts.netloc.replace("a.", "*.", 1) if "{s}" in url else parts.netloc
+            if (host := f"{parts.scheme}://{netloc}") not in hosts:
+                hosts.append(host)
+    return hosts
 
 
 def _configure_logging(app: Flask) -> None:

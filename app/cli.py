@@ -83,7 +83,8 @@ def review_command(root: Path | None, day, limite: int) -> None:
     """Ce qu'il faut revérifier : jamais vérifiés, par ancienneté, doutes ouverts, dates limites passées."""
     today = day.date() if day else date.today()
     try:
-        catalogs = load_catalogs((root or default_root()) / "data", today=today)
+        # Checked against the real day: an item verified after a past review date stays valid.
+        catalogs = load_catalogs((root or default_root()) / "data", today=max(today, date.today()))
     except ContentInvalid as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)

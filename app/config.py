@@ -28,6 +28,17 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+# IGN Géoplateforme WMTS (https://geoservices.ign.fr/services-web : GetTile in the « PM »
+# Web Mercator tile matrix set, which Leaflet's {z}/{x}/{y} scheme follows).
+_IGN_WMTS = (
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={layer}"
+    "&STYLE={style}&TILEMATRIXSET=PM&FORMAT=image/png&TILEMATRIX={{z}}&TILECOL={{x}}&TILEROW={{y}}"
+)
+IGN_PLAN_URL = _IGN_WMTS.format(layer="GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2", style="normal")
+IGN_PARCELS_URL = _IGN_WMTS.format(layer="CADASTRALPARCELS.PARCELLAIRE_EXPRESS", style="PCI%20vecteur")
+IGN_ATTRIBUTION = "IGN – Géoplateforme (Plan IGN, Parcellaire Express)"
+
+
 class ConfigError(RuntimeError):
     pass
 
@@ -80,6 +91,7 @@ def from_environment(instance_path: Path) -> dict:
                 "RATELIMIT_VOTES",
                 "RATELIMIT_UPLOADS",
                 "RATELIMIT_ADDRESS",
+                "RATELIMIT_PARCELS",
                 "RATELIMIT_API",
             )
             if os.environ.get(key)
@@ -99,8 +111,14 @@ def from_environment(instance_path: Path) -> dict:
         "HOST_NAME": os.environ.get("HOST_NAME", ""),
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", ""),
         # Site location and enrichment (app.geo, app.clients, app.localisation).
-        "MAP_TILES_URL": os.environ.get("MAP_TILES_URL", ""),  # e.g. https://{s}.tile.example/{z}/{x}/{y}.png
-        "MAP_TILES_ATTRIBUTION": os.environ.get("MAP_TILES_ATTRIBUTION", ""),
+        # Basemap and cadastral overlay: the IGN Géoplateforme (no key) by default in production,
+        # none elsewhere (the map then shows commune boundaries only and calls no third party).
+        # An empty variable switches a layer off; the CSP allows the hosts of these URLs only.
+        "MAP_TILES_URL": os.environ.get("MAP_TILES_URL", IGN_PLAN_URL if production else ""),
+        "MAP_PARCELS_URL": os.environ.get("MAP_PARCELS_URL", IGN_PARCELS_URL if production else ""),
+        "MAP_TILES_ATTRIBUTION": os.environ.get(
+            "MAP_TILES_ATTRIBUTION", IGN_ATTRIBUTION if production else ""
+        ),
         "PERIMETER_MAX_BYTES": _perimeter_max,
         # A pasted perimeter (a form field) is held to the same cap as an uploaded file.
         "MAX_FORM_MEMORY_SIZE": _perimeter_max + 64 * 1024,

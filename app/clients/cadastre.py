@@ -69,3 +69,41 @@ class CadastreClient(HttpClient):
                 "Données cadastrales incomplètes : la surface totale est peut-être sous-estimée.",
             )
         return Result(self.source, SUCCES, donnees)
+
+    def parcelle_at(self, lon: float, lat: float) -> Result:
+        """The cadastral parcel under the point (WGS84), with its geometry (GeoJSON), for the
+        map's parcel selection. ``échec`` with a French message when there is none or the API
+        fails; ``donnees`` = ``{"idu", "section", "numero", "code_insee", "nom_com",
+        "contenance", "geometry"}``."""
+        point = {"type": "Point", "coordinates": [round(float(lon), 6), round(float(lat), 6)]}
+        try:
+            data = self.get_json(
+                "cadastre/parcelle",
+                {"geom": json.dumps(point, separators=(",", ":")), "source_ign": "PCI", "_limit": 5},
+            )
+        except ClientError as exc:
+            return Result.failure(self.source, f"Le cadastre n'a pas pu être consulté : {exc}")
+        if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+            return Result.failure(self.source, "Le cadastre a renvoyé une réponse de forme inattendue.")
+        for feat in as_list(data["features"]):
+            feat = as_dict(feat)
+            props, geometry = as_dict(feat.get("properties")), as_dict(feat.get("geometry"))
+            if not props.get("idu") or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+                continue
+            area = props.get("contenance")
+            return Result(
+                self.source,
+                SUCCES,
+                {
+                    "idu": str(props["idu"])[:20],
+                    "section": props.get("section"),
+                    "numero": props.get("numero"),
+                    "code_insee": props.get("code_insee"),
+                    "nom_com": props.get("nom_com"),
+                    "contenance": area
+                    if isinstance(area, int | float) and not isinstance(area, bool)
+                    else None,
+                    "geometry": geometry,
+                },
+            )
+        return Result(self.source, ECHEC, {}, "Aucune parcelle cadastrale à cet endroit.")

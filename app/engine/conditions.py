@@ -30,6 +30,7 @@ No Flask import here: the module is unit- and property-tested directly.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,10 @@ ALL = "toutes ces conditions"
 ANY = "une de ces conditions"
 NONE = "aucune de ces conditions"
 COMBINATORS = (ALL, ANY, NONE)
+# A named condition (data/conditions.yaml) referenced by id: ``{condition: sol-peut-etre-pollue}``.
+# The catalog loader expands it in place to ``{condition: id, titre: …, si: body}``; when it holds,
+# its title is the one reason given (written for users), otherwise the body explains itself.
+NAMED = "condition"
 
 KIND_QUESTION = "question"
 KIND_TERRITORY = "territoire"
@@ -239,6 +244,8 @@ def evaluate(
         condition = {ALL: condition}
     if not isinstance(condition, Mapping):
         raise ConditionSyntaxError(f"condition illisible : {condition!r}")
+    if NAMED in condition:
+        return _named(condition, facts, vocabulary)
     combinator = [k for k in condition if k in COMBINATORS]
     if combinator:
         if len(condition) != 1:
@@ -260,6 +267,18 @@ def evaluate(
     return Evaluation(
         value, reasons=[describe_atom(_as_observed(condition, facts), vocabulary, negated=not value)]
     )
+
+
+def _named(node: Mapping, facts: Mapping[Fact, Any], vocabulary: Vocabulary | None) -> Evaluation:
+    """A named condition: its title when it holds; unknown says only what is missing."""
+    if "si" not in node:
+        raise ConditionSyntaxError(f"condition nommée non résolue « {node[NAMED]} »")
+    ev = evaluate(node["si"], facts, vocabulary)
+    if ev.value is True:
+        return Evaluation(True, reasons=[str(node.get("titre") or node[NAMED])])
+    if ev.value is None:
+        return Evaluation(None, missing=ev.missing)
+    return ev
 
 
 def _as_observed(atom: Mapping, facts: Mapping[Fact, Any]) -> Mapping:
@@ -328,6 +347,8 @@ def atoms(condition: Any) -> Iterator[Mapping]:
         for key, child in condition.items():
             if key in COMBINATORS:
                 yield from atoms(child)
+        if NAMED in condition:
+            yield from atoms(condition.get("si"))
         if any(kind in condition for kind in KINDS):
             yield condition
 
@@ -348,81 +369,192 @@ def check(condition: Any, resolve: Callable[[Fact], FactInfo | None], where: str
     ``resolve`` returns the :class:`FactInfo` of a known fact, or ``None`` for an unknown id.
     ``where`` prefixes each message with the position inside the condition.
     """
-    errors: list[str] = []
     if condition is None:
-        return errors
+        return []
     if isinstance(condition, list):
-        for i, child in enumerate(condition):
-            errors += check(child, resolve, f"{where}[{i + 1}]")
-        return errors
+        return _flat(check(child, resolve, f"{where}[{i + 1}]") for i, child in enumerate(condition))
     if not isinstance(condition, Mapping):
         return [f"{where} : une condition doit être un bloc (clé: valeur), pas {condition!r}"]
+    if NAMED in condition:
+        # Expanded by the catalog loader (its body is checked where it is defined) or unknown.
+        if "si" in condition:
+            return []
+        if len(condition) > 1:
+            return [f"{where} : « {NAMED} » s'écrit seul dans son bloc : {{{NAMED}: identifiant}}"]
+        return [f"{where} : condition nommée inconnue « {condition[NAMED]} » (voir data/conditions.yaml)"]
+    if any(k in COMBINATORS for k in condition):
+        return _check_combinator(condition, resolve, where)
+    return _check_atom(condition, resolve, where)
+
+
+def _check_combinator(
+    condition: Mapping, resolve: Callable[[Fact], FactInfo | None], where: str
+) -> list[str]:
+    errors: list[str] = []
     combinator = [k for k in condition if k in COMBINATORS]
-    if combinator:
-        if len(condition) != 1:
-            others = ", ".join(str(k) for k in condition if k not in combinator)
-            errors.append(f"{where} : « {combinator[0]} » doit être seul dans son bloc (en trop : {others})")
-        for key in combinator:
-            children = condition[key]
-            if not isinstance(children, list) or not children:
-                errors.append(f"{where} : « {key} » attend une liste non vide de conditions")
-                continue
-            for i, child in enumerate(children):
-                errors += check(child, resolve, f"{where} › {key}[{i + 1}]")
-        return errors
-    kinds = [k for k in KINDS if k in condition]
+    if len(condition) != 1:
+        others = ", ".join(str(k) for k in condition if k not in combinator)
+        errors.append(f"{where} : « {combinator[0]} » doit être seul dans son bloc (en trop : {others})")
+    for key in combinator:
+        children = condition[key]
+        if not isinstance(children, list) or not children:
+            errors.append(f"{where} : « {key} » attend une liste non vide de conditions")
+            continue
+        for i, child in enumerate(children):
+            errors += check(child, resolve, f"{where} › {key}[{i + 1}]")
+    return errors
+
+
+def _check_atom(atom: Mapping, resolve: Callable[[Fact], FactInfo | None], where: str) -> list[str]:
+    kinds = [k for k in KINDS if k in atom]
     if len(kinds) != 1:
-        return errors + [
+        return [
             f"{where} : une condition nomme soit « question: <id> », soit « territoire: <fait> », "
-            f"ou un combinateur ({', '.join(COMBINATORS)}) ; reçu : {', '.join(map(str, condition))}"
+            f"ou un combinateur ({', '.join(COMBINATORS)}) ; reçu : {', '.join(map(str, atom))}"
         ]
     kind = kinds[0]
-    fact = (kind, str(condition[kind]))
-    unknown_keys = [k for k in condition if k not in KINDS and k not in OPERATORS]
+    fact = (kind, str(atom[kind]))
+    errors: list[str] = []
+    unknown_keys = [k for k in atom if k not in KINDS and k not in OPERATORS]
     if unknown_keys:
         errors.append(
             f"{where} : mot-clé inconnu {', '.join(repr(k) for k in unknown_keys)} "
             f"(opérateurs possibles : {', '.join(OPERATORS)})"
         )
-    ops = [k for k in condition if k in OPERATORS]
+    ops = [k for k in atom if k in OPERATORS]
     if len(ops) != 1:
-        errors.append(f"{where} : la condition sur « {fact[1]} » doit avoir exactement un opérateur")
-        return errors
-    op = ops[0]
+        return errors + [f"{where} : la condition sur « {fact[1]} » doit avoir exactement un opérateur"]
     info = resolve(fact)
     if info is None:
         noun = "question" if kind == KIND_QUESTION else "fait de territoire"
-        errors.append(f"{where} : {noun} inconnu(e) « {fact[1]} »")
-        return errors
-    expected = condition[op]
-    if op in NUMERIC_OPERATORS:
-        if info.type != "nombre":
-            errors.append(
-                f"{where} : « {op} » s'applique à un nombre, or « {fact[1]} » est de type {info.type}"
-            )
-        if _number(expected) is None:
-            errors.append(f"{where} : « {op} » attend un nombre, reçu {expected!r}")
-    elif op == OP_ANSWERED:
-        if _normalise(expected) not in (True, False):
-            errors.append(f"{where} : « {op} » attend oui ou non, reçu {expected!r}")
-    else:
-        if op == OP_CONTAINS and info.type != "choix_multiple":
-            errors.append(
-                f"{where} : « contient » s'applique à une question à choix multiple ; utilisez « est »"
-            )
-        values = _as_list(expected)
-        if not values:
-            errors.append(f"{where} : « {op} » attend au moins une valeur")
-        if info.type == "booleen":
-            bad = [v for v in values if _normalise(v) not in (True, False)]
-            if bad:
-                errors.append(f"{where} : « {fact[1]} » vaut oui ou non ; valeur(s) impossible(s) : {bad}")
-        elif info.choices:
-            allowed = set(info.choices) | UNKNOWN_VALUES
-            bad = [v for v in values if str(v) not in allowed]
-            if bad:
-                errors.append(
-                    f"{where} : valeur(s) inconnue(s) pour « {fact[1]} » : "
-                    f"{', '.join(repr(b) for b in bad)} (valeurs possibles : {', '.join(info.choices)})"
-                )
+        return errors + [f"{where} : {noun} inconnu(e) « {fact[1]} »"]
+    op = ops[0]
+    checker = (
+        _check_numeric if op in NUMERIC_OPERATORS else _check_answered if op == OP_ANSWERED else _check_values
+    )
+    return errors + checker(op, atom[op], fact, info, where)
+
+
+def _check_numeric(op: str, expected: Any, fact: Fact, info: FactInfo, where: str) -> list[str]:
+    errors = []
+    if info.type != "nombre":
+        errors.append(f"{where} : « {op} » s'applique à un nombre, or « {fact[1]} » est de type {info.type}")
+    if _number(expected) is None:
+        errors.append(f"{where} : « {op} » attend un nombre, reçu {expected!r}")
     return errors
+
+
+def _check_answered(op: str, expected: Any, fact: Fact, info: FactInfo, where: str) -> list[str]:
+    if _normalise(expected) not in (True, False):
+        return [f"{where} : « {op} » attend oui ou non, reçu {expected!r}"]
+    return []
+
+
+def _check_values(op: str, expected: Any, fact: Fact, info: FactInfo, where: str) -> list[str]:
+    """``est``, ``n'est pas``, ``contient``: values the fact can take."""
+    errors = []
+    if op == OP_CONTAINS and info.type != "choix_multiple":
+        errors.append(f"{where} : « contient » s'applique à une question à choix multiple ; utilisez « est »")
+    values = _as_list(expected)
+    if not values:
+        errors.append(f"{where} : « {op} » attend au moins une valeur")
+    if info.type == "booleen":
+        bad = [v for v in values if _normalise(v) not in (True, False)]
+        if bad:
+            errors.append(f"{where} : « {fact[1]} » vaut oui ou non ; valeur(s) impossible(s) : {bad}")
+    elif info.choices:
+        allowed = set(info.choices) | UNKNOWN_VALUES
+        bad = [v for v in values if str(v) not in allowed]
+        if bad:
+            errors.append(
+                f"{where} : valeur(s) inconnue(s) pour « {fact[1]} » : "
+                f"{', '.join(repr(b) for b in bad)} (valeurs possibles : {', '.join(info.choices)})"
+            )
+    return errors
+
+
+# --- value domains: the few values that can change a set of conditions ---------------------------
+
+OTHER_VALUE = "__autre__"  # a value no condition names
+
+
+def _fact_of(atom: Mapping) -> Fact | None:
+    for kind in KINDS:
+        if kind in atom:
+            return kind, str(atom[kind])
+    return None
+
+
+def thresholds(fact: Fact, conditions: Iterable[Any]) -> list[float]:
+    """The numbers the numeric operators of ``conditions`` compare ``fact`` with."""
+    found = []
+    for cond in conditions:
+        for atom in atoms(cond):
+            if _fact_of(atom) == fact:
+                found += [
+                    n for op in NUMERIC_OPERATORS if op in atom and (n := _number(atom[op])) is not None
+                ]
+    return found
+
+
+def mentioned_values(fact: Fact, conditions: Iterable[Any]) -> list[Any]:
+    """The known values ``conditions`` name for ``fact``, in order (with repeats)."""
+    found: list[Any] = []
+    for cond in conditions:
+        for atom in atoms(cond):
+            if _fact_of(atom) == fact:
+                for op in OPERATORS:
+                    if op in atom:
+                        found += [v for v in _as_list(atom[op]) if not is_unknown(v)]
+    return found
+
+
+def value_domain(fact: Fact, info: FactInfo, conditions: list[Any]) -> list[Any]:
+    """Values of ``fact`` enough to give ``conditions`` every result they can have: unknown, the
+    values they name and one other value (or, for numbers, each threshold and its neighbours)."""
+    values: list[Any] = [None]
+    if info.type == "nombre":
+        numbers = {0.0}
+        for t in thresholds(fact, conditions):
+            numbers |= {t - 1, t, t + 1}
+        return values + sorted(numbers)
+    if info.type == "booleen":
+        return values + [True, False]
+    named = list(dict.fromkeys(str(v) for v in mentioned_values(fact, conditions)))
+    others = [v for v in info.choices if v not in named]
+    picked = named + others[:1] if info.choices else named + [OTHER_VALUE]
+    if info.type == "choix_multiple":
+        return values + [[v] for v in picked]
+    return values + picked
+
+
+def value_domains(
+    facts: Iterable[Fact], vocabulary: Vocabulary, conditions: list[Any], limit: int
+) -> list[list[Any]] | None:
+    """One :func:`value_domain` per fact, or None when a fact is not in ``vocabulary`` or when
+    more than ``limit`` combinations would have to be tried."""
+    domains = []
+    total = 1
+    for fact in facts:
+        info = vocabulary.get(fact)
+        if info is None:
+            return None
+        domains.append(value_domain(fact, info, conditions))
+        total *= len(domains[-1])
+        if total > limit:
+            return None
+    return domains
+
+
+def can_be_true(condition: Any, vocabulary: Vocabulary, limit: int = 20_000) -> bool | None:
+    """True when some facts make ``condition`` true; None when too many combinations to try."""
+    if condition is None:
+        return True
+    facts = sorted(referenced_facts(condition))
+    domains = value_domains(facts, vocabulary, [condition], limit)
+    if domains is None:
+        return None
+    return any(
+        evaluate(condition, dict(zip(facts, combo, strict=True))).value is True
+        for combo in itertools.product(*domains)
+    )

@@ -26,8 +26,13 @@ from app.engine.catalogs import Catalogs, load_catalogs
 from app.engine.changelog import ChangeEntry, load_changelog
 from app.engine.conditions import Fact, FactInfo
 from app.engine.content_rules import check_tree
+from app.engine.glossary import FILE as GLOSSARY_FILE
+from app.engine.glossary import Glossary, load_glossary
 from app.engine.indicator_defs import Definition, load_definitions
-from app.engine.questionnaire import Questionnaire, load_questionnaire, run_scenarios
+from app.engine.parcours import PathEngine
+from app.engine.questionnaire.loader import load_questionnaire
+from app.engine.questionnaire.model import Questionnaire
+from app.engine.scenarios import Runner
 from app.engine.usage import check_usage
 from app.engine.vocabulaire import default_vocabulary
 from app.engine.yamlsrc import ContentError, ContentInvalid
@@ -48,6 +53,7 @@ class Content:
     vocabulary: Mapping[Fact, FactInfo]
     indicators: Mapping[str, Definition]
     changelog: tuple[ChangeEntry, ...] = ()  # data/nouveautes.yaml, newest first
+    glossary: Glossary = Glossary()  # data/glossaire.yaml (app/engine/glossary.py)
 
 
 def rule_vocabulary(questionnaire: Questionnaire) -> dict[Fact, FactInfo]:
@@ -78,11 +84,16 @@ def _questionnaire_dir(root: Path) -> Path:
     return root / QUESTIONNAIRES if (root / QUESTIONNAIRES).is_dir() else root
 
 
-def _scenario_errors(questionnaire: Questionnaire, root: Path) -> list[ContentError]:
-    """``questionnaires/scenarios/*.yaml``: answers → expected visible questions."""
+def _scenario_errors(
+    questionnaire: Questionnaire, catalogs: Catalogs | None, root: Path, today: date
+) -> list[ContentError]:
+    """``questionnaires/scenarios/*.yaml`` (format in :mod:`app.engine.scenarios`): answers →
+    expected questions asked and, when the catalogs loaded, expected path."""
+    engine = PathEngine(catalogs, rule_vocabulary(questionnaire)) if catalogs is not None else None
+    runner = Runner(questionnaire, engine, today, catalogs_broken=catalogs is None and (root / DATA).is_dir())
     errors: list[ContentError] = []
     for path in sorted((_questionnaire_dir(root) / "scenarios").glob("*.yaml")):
-        errors += run_scenarios(questionnaire, path, str(path.relative_to(root)))
+        errors += runner.run_file(path, str(path.relative_to(root)))
     return errors
 
 
@@ -94,8 +105,6 @@ def _load(root: Path, today: date) -> tuple[Content | None, list[ContentError]]:
         questionnaire = load_questionnaire(_questionnaire_dir(root), display_root=root)
     except ContentInvalid as exc:
         errors += exc.errors
-    if questionnaire is not None:
-        errors += _scenario_errors(questionnaire, root)
     if (root / STATS_FILE).exists():
         try:
             indicators = load_definitions(root / STATS_FILE, str(STATS_FILE))
@@ -107,6 +116,8 @@ def _load(root: Path, today: date) -> tuple[Content | None, list[ContentError]]:
             catalogs = load_catalogs(data, questionnaire.vocabulary(), today=today)
         except ContentInvalid as exc:
             errors += exc.errors
+    if questionnaire is not None:
+        errors += _scenario_errors(questionnaire, catalogs, root, today)
     # Provenance and wording rules on every file, whatever else failed.
     ids = _ids(questionnaire, catalogs)
     errors += check_tree(root, today, ids)
@@ -116,12 +127,19 @@ def _load(root: Path, today: date) -> tuple[Content | None, list[ContentError]]:
             changelog = load_changelog(data, today, ids if catalogs is not None else ())
         except ContentInvalid as exc:
             errors += exc.errors
+    glossary = Glossary()
+    try:
+        glossary = load_glossary(root / GLOSSARY_FILE, str(GLOSSARY_FILE), today)
+    except ContentInvalid as exc:
+        errors += exc.errors
     if questionnaire is not None and not errors:
         # No decorative question: every question changes the path or feeds the statistics.
         errors += check_usage(questionnaire, catalogs, indicators, root)
     if errors or questionnaire is None or catalogs is None:
         return None, errors
-    content = Content(root, questionnaire, catalogs, rule_vocabulary(questionnaire), indicators, changelog)
+    content = Content(
+        root, questionnaire, catalogs, rule_vocabulary(questionnaire), indicators, changelog, glossary
+    )
     return content, []
 
 
@@ -133,6 +151,7 @@ def _ids(questionnaire: Questionnaire | None, catalogs: Catalogs | None) -> list
     if catalogs is not None:
         ids += [s.id for s in catalogs.steps] + list(catalogs.schemes) + list(catalogs.contact_types)
         ids += [c.id for c in catalogs.contacts] + list(catalogs.resources)
+        ids += list(catalogs.named_conditions)
     return ids
 
 

@@ -42,13 +42,13 @@ from app.engine.conditions import (
     KIND_QUESTION,
     KIND_TERRITORY,
     Fact,
-    FactInfo,
     evaluate,
     referenced_facts,
+    value_domains,
 )
 from app.engine.facts import build_facts
 from app.engine.indicator_defs import Definition
-from app.engine.questionnaire import LOCALISATION, Questionnaire, _mentioned, _thresholds
+from app.engine.questionnaire.model import LOCALISATION, Questionnaire
 from app.engine.yamlsrc import ContentError, line_of
 
 STATS_FILE = Path("stats") / "indicateurs.yaml"
@@ -112,31 +112,13 @@ def question_usage(
         qid: QuestionUsage(qid, justification=q.justification) for qid, q in questionnaire.questions.items()
     }
 
-    def readers(condition: Any) -> set[str]:
-        return {fid for kind, fid in referenced_facts(condition) if kind == KIND_QUESTION and fid in usage}
-
     for group in questionnaire.groups:
-        for qid in readers(group.condition):
+        for qid in _readers(group.condition, usage):
             _add(usage[qid].visibility, f"groupe:{group.id}")
         for q in group.questions:
-            for qid in readers(q.condition):
+            for qid in _readers(q.condition, usage):
                 _add(usage[qid].visibility, q.id)
-    territory_read = False
-    if catalogs is not None:
-        for step in catalogs.steps:
-            territory_read |= any(kind == KIND_TERRITORY for kind, _ in referenced_facts(step.condition))
-            for qid in readers(step.condition):
-                u = usage[qid]
-                _add(u.steps, step.id)
-                for type_id in step.contact_types:
-                    _add(u.contacts, type_id)
-                for rid in step.resources:
-                    _add(u.resources, rid)
-        for scheme in catalogs.schemes.values():
-            territory_read |= any(kind == KIND_TERRITORY for kind, _ in referenced_facts(scheme.eligibility))
-            for qid in readers(scheme.eligibility):
-                _add(usage[qid].schemes, scheme.id)
-        territory_read |= any(c.covers for c in catalogs.contacts)
+    territory_read = _catalog_usage(usage, catalogs) if catalogs is not None else False
     for qid, indicators in (stats or {}).items():
         if qid in usage:
             usage[qid].stats = list(indicators)
@@ -144,6 +126,35 @@ def question_usage(
         if q.type == LOCALISATION:
             usage[qid].territory = territory_read or bool(stats)
     return usage
+
+
+def _catalog_usage(usage: dict[str, QuestionUsage], catalogs: Any) -> bool:
+    """Record the steps and schemes reading each question (with the steps' contacts and
+    resources); True when some condition or contact coverage reads the territory."""
+    territory_read = any(c.covers for c in catalogs.contacts)
+    for step in catalogs.steps:
+        territory_read |= _reads_territory(step.condition)
+        for qid in _readers(step.condition, usage):
+            u = usage[qid]
+            _add(u.steps, step.id)
+            for type_id in step.contact_types:
+                _add(u.contacts, type_id)
+            for rid in step.resources:
+                _add(u.resources, rid)
+    for scheme in catalogs.schemes.values():
+        territory_read |= _reads_territory(scheme.eligibility)
+        for qid in _readers(scheme.eligibility, usage):
+            _add(usage[qid].schemes, scheme.id)
+    return territory_read
+
+
+def _readers(condition: Any, usage: Mapping[str, QuestionUsage]) -> set[str]:
+    """The questions of ``usage`` that ``condition`` reads."""
+    return {fid for kind, fid in referenced_facts(condition) if kind == KIND_QUESTION and fid in usage}
+
+
+def _reads_territory(condition: Any) -> bool:
+    return any(kind == KIND_TERRITORY for kind, _ in referenced_facts(condition))
 
 
 def check_usage(
@@ -234,24 +245,6 @@ def _visibility(questionnaire: Questionnaire, qid: str) -> Any:
     return {ALL: parts} if parts else None
 
 
-def _small_domain(fact: Fact, info: FactInfo, conditions: list[Any]) -> list[Any]:
-    """Values that can change these conditions: the ones they name, one other value, unknown."""
-    values: list[Any] = [None]
-    if info.type == "nombre":
-        numbers = {0.0}
-        for t in _thresholds(fact, conditions):
-            numbers |= {t - 1, t, t + 1}
-        return values + sorted(numbers)
-    if info.type == "booleen":
-        return values + [True, False]
-    named = list(dict.fromkeys(str(v) for v in _mentioned(fact, conditions)))
-    others = [v for v in info.choices if v not in named]
-    picked = named + others[:1] if info.choices else named + ["__autre__"]
-    if info.type == "choix_multiple":
-        return values + [[v] for v in picked]
-    return values + picked
-
-
 def _closure(questionnaire: Questionnaire, condition: Any) -> tuple[set[Fact], list[Any]]:
     """Facts read by ``condition`` and, transitively, by the visibility of the questions it reads."""
     facts = set(referenced_facts(condition))
@@ -289,16 +282,9 @@ def hidden_question_trap(questionnaire: Questionnaire, condition: Any, qid: str)
     conditions.append(_visibility(questionnaire, qid))
     facts.discard(target)
     ordered = sorted(facts)
-    domains = []
-    total = 1
-    for fact in ordered:
-        info = vocab.get(fact)
-        if info is None:
-            return None
-        domains.append(_small_domain(fact, info, conditions))
-        total *= len(domains[-1])
-        if total > MAX_COMBINATIONS:
-            return None
+    domains = value_domains(ordered, vocab, conditions, MAX_COMBINATIONS)
+    if domains is None:
+        return None
     for combo in itertools.product(*domains):
         answers = {
             fid: v

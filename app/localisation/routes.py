@@ -13,12 +13,20 @@ from app.geo import (
     parse_geojson,
     search_communes,
     territory_block,
-    territory_warnings,
 )
 from app.geo.upload import FORMATS, read_perimeter_bounded
 from app.models import Site
 
-from .service import address_query, commune_of, enrichment_summary, refresh_enrichment, save_location
+from .service import (
+    RETRY_SENTENCE,
+    address_query,
+    commune_of,
+    enrichment_summary,
+    parcel_at,
+    perimeter_surface,
+    refresh_enrichment,
+    save_location,
+)
 
 bp = Blueprint("localisation", __name__)
 
@@ -59,6 +67,11 @@ def _next_url(token: str) -> str:
         return url_for("questionnaire.resume", token=token)
     except BuildError:
         return f"/sites/{token}"
+
+
+def _m2(value: float) -> str:
+    """« 20 087 m² » (narrow no-break spaces, as French typography wants)."""
+    return f"{round(value):,}".replace(",", "\u202f") + "\u00a0m²"
 
 
 def _float(value: str | None, label: str, errors: dict) -> float | None:
@@ -132,9 +145,15 @@ def localisation(token: str):
 
         if not errors and commune is not None:
             warnings = save_location(site, commune, point=point, perimeter=perimeter)
-            flash(f"Localisation enregistrée : {commune.nom} ({commune.code}).", "success")
-            for message in notes + warnings + territory_warnings(commune.code):
-                flash(message, "warning" if message in warnings else "info")
+            saved = f"Localisation enregistrée : {commune.nom} ({commune.code})."
+            if site.surface_m2:
+                saved += f" Surface du périmètre : {_m2(site.surface_m2)}, reportée dans la question sur la surface du terrain."
+            flash(saved, "success")
+            for message in notes:
+                flash(message, "info")
+            if warnings:
+                # one plain sentence; the details stay on the location page
+                flash(RETRY_SENTENCE[:-1] + " depuis la page « Localiser le site ».", "warning")
             return redirect(_next_url(token))
 
     status = 422 if errors else 200
@@ -146,6 +165,9 @@ def localisation(token: str):
         choices=choices,
         formats=FORMATS,
         enrichissement=enrichment_summary(site),
+        retry_sentence=RETRY_SENTENCE,
+        parcels_enabled=bool(current_app.config.get("ENRICHMENT_ENABLED", True)),
+        parcels_url=current_app.config.get("MAP_PARCELS_URL") or "",
         territoire=territory_block(site.commune_code) if site.commune_code else None,
         tiles_url=current_app.config.get("MAP_TILES_URL") or "",
         tiles_attribution=current_app.config.get("MAP_TILES_ATTRIBUTION") or "",
@@ -164,11 +186,9 @@ def enrichir(token: str):
             "de l'emplacement du site.",
             "info",
         )
-    elif warnings:
-        for message in warnings:
-            flash(message, "warning")
-    else:
+    elif not warnings:
         flash("Toutes les sources de données publiques ont répondu.", "success")
+    # otherwise the page says it once, with the details and the retry button
     return redirect(url_for("localisation.localisation", token=token) + "#donnees-publiques")
 
 
@@ -258,4 +278,51 @@ def api_contour(code: str):
     )
     response.cache_control.max_age = 86_400
     response.cache_control.public = True
+    return response
+
+
+def _json_error(message: str, status: int):
+    response = jsonify({"erreur": message})
+    response.status_code = status
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.get("/localisation/parcelle")
+def api_parcelle():
+    """The cadastral parcel under a map click (``?lon=&lat=``), as a GeoJSON Feature: asked of
+    API Carto cadastre by the server (bounded, cached), so that the browser calls no third party.
+    Every failure is a French ``erreur`` with a 4xx/503 status, never a 500."""
+    try:
+        lon = float((request.args.get("lon") or "").replace(",", "."))
+        lat = float((request.args.get("lat") or "").replace(",", "."))
+        check_lon_lat(lon, lat)
+    except GeoError as exc:  # a ValueError too: first
+        return _json_error(str(exc), 422)
+    except ValueError:
+        return _json_error("Coordonnées invalides : cliquez sur la carte pour choisir une parcelle.", 422)
+    feature, error, status = parcel_at(lon, lat)
+    if feature is None:
+        return _json_error(error, status)
+    response = jsonify(feature)
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.post("/localisation/surface")
+def api_surface():
+    """Surface (m², computed as on save) and outline of a perimeter the page holds: drawn, or
+    the union of the selected parcels. Body: GeoJSON (geometry, Feature or FeatureCollection)."""
+    max_bytes = int(current_app.config.get("PERIMETER_MAX_BYTES", 5 * 1024 * 1024))
+    body = request.get_data(cache=False)
+    if len(body) > max_bytes:
+        return _json_error(
+            f"Le périmètre dépasse la taille maximale de {max_bytes // (1024 * 1024)} Mo.", 413
+        )
+    try:
+        surface, geometry = perimeter_surface(body)
+    except GeoError as exc:
+        return _json_error(str(exc), 422)
+    response = jsonify({"surface_m2": round(surface), "surface": _m2(surface), "geometry": geometry})
+    response.cache_control.no_store = True
     return response

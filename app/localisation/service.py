@@ -6,13 +6,14 @@ import re
 import threading
 import unicodedata
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from shapely.geometry import mapping, shape
 
 from app.clients import ECHEC, PARTIEL, SUCCES, Result, enrich_site, make_clients
 from app.extensions import db
-from app.geo import commune_for_geometry, surface_m2
+from app.geo import GeoError, commune_for_geometry, parse_geojson, surface_m2
 from app.models import Answer, Site
 
 
@@ -33,6 +34,7 @@ def save_location(site: Site, commune, point=None, perimeter=None) -> list[str]:
     geom = perimeter if perimeter is not None else point
     if geom is not None:
         warnings.extend(_enrich(site, geom))
+    _store_perimeter_surface(site)
     db.session.commit()
     return warnings
 
@@ -44,6 +46,7 @@ def refresh_enrichment(site: Site) -> list[str] | None:
     if not geojson:
         return None
     warnings = _enrich(site, shape(geojson))
+    _store_perimeter_surface(site)
     db.session.commit()
     return warnings
 
@@ -64,9 +67,39 @@ def _enrich(site: Site, geom) -> list[str]:
     return report.avertissements
 
 
+# The land surface question, pre-filled from the perimeter (drawn, clicked parcels or uploaded
+# file). The questionnaire shows « Pré-rempli depuis <source> » and keeps it editable; a typed
+# answer is never overwritten.
+SURFACE_QUESTION = "unite_fonciere_surface"
+PERIMETER_SOURCE = "le périmètre du site (surface calculée, modifiable)"
+SURFACE_MAX_M2 = 100_000_000  # the question's own bound (questionnaires/01-site.yaml)
+
+
+def _store_perimeter_surface(site: Site) -> None:
+    """The perimeter's surface fills the land surface question (it is closer to the site than
+    the cadastral area of every parcel the perimeter touches); without a perimeter, a surface
+    computed from an earlier one is withdrawn."""
+    answer = next((a for a in site.answers if a.question_id == SURFACE_QUESTION), None)
+    if answer is not None and answer.source is None:
+        return  # typed by the user
+    if not site.perimeter_geojson or not site.surface_m2:
+        if answer is not None and answer.source == PERIMETER_SOURCE:
+            db.session.delete(answer)
+        return
+    value = int(min(max(round(site.surface_m2), 1), SURFACE_MAX_M2))
+    if answer is None:
+        answer = Answer(site=site, question_id=SURFACE_QUESTION, question_label="")
+        db.session.add(answer)
+    answer.value = value
+    answer.value_label = f"{value:,} m²".replace(",", "\u202f")
+    answer.source = PERIMETER_SOURCE
+
+
 def _store_prefills(site: Site, prefills) -> None:
     existing = {a.question_id: a for a in site.answers}
     for p in prefills:
+        if p.question_id == SURFACE_QUESTION and site.perimeter_geojson:
+            continue  # the perimeter's own surface wins (_store_perimeter_surface)
         answer = existing.get(p.question_id)
         if answer is not None and answer.source is None:
             continue  # never overwrite what the user typed
@@ -79,25 +112,48 @@ def _store_prefills(site: Site, prefills) -> None:
         answer.source = p.source
 
 
-_BADGES = {
-    SUCCES: ("Réponse complète", "fr-badge--success"),
-    PARTIEL: ("Réponse partielle", "fr-badge--warning"),
-    ECHEC: ("Indisponible", "fr-badge--error"),
+PARIS = ZoneInfo("Europe/Paris")
+# What each source tells the user about, in plain words (the details of the location page).
+_SOURCE_NAMES = {
+    "cadastre": "Cadastre (parcelles et surface)",
+    "gpu": "Urbanisme (Géoportail de l'urbanisme)",
+    "georisques": "Risques et pollution des sols (Géorisques)",
 }
+_STATUSES = {SUCCES: "consultée", PARTIEL: "réponse incomplète", ECHEC: "non consultée"}
+RETRY_SENTENCE = "Certaines données publiques n'ont pas pu être consultées ; vous pouvez réessayer."
+
+
+def paris_time(iso: str) -> str:
+    """« 02/12/2026 à 03 h 10 » in Europe/Paris from a stored ISO date (UTC)."""
+    when = datetime.fromisoformat(iso)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(PARIS).strftime("%d/%m/%Y à %H h %M")
 
 
 def enrichment_summary(site: Site) -> dict | None:
-    """The stored enrichment report, ready for display (French dates and badges)."""
+    """The stored enrichment report, ready for display: one line per source (plain name,
+    status, the source's own French message once), the date in Europe/Paris, and whether a
+    retry is worth offering."""
     report = site.enrichissement
     if not report:
         return None
-    sources = []
-    for entry in report.get("sources", {}).values():
-        badge, badge_class = _BADGES.get(entry.get("statut"), ("Inconnu", ""))
-        sources.append({**entry, "badge": badge, "badge_class": badge_class})
-    when = datetime.fromisoformat(report["date"])
+    sources, seen = [], set()
+    for key, entry in report.get("sources", {}).items():
+        message = entry.get("avertissement")
+        if message in seen:
+            message = None  # said once
+        seen.add(message)
+        sources.append(
+            {
+                "nom": _SOURCE_NAMES.get(key, entry.get("source") or key),
+                "statut": _STATUSES.get(entry.get("statut"), "état inconnu"),
+                "ok": entry.get("statut") == SUCCES,
+                "detail": message,
+            }
+        )
     return {
-        "date": when.strftime("%d/%m/%Y à %H h %M (UTC)"),
+        "date": paris_time(report["date"]),
         "sources": sources,
         "a_relancer": any(e.get("statut") != SUCCES for e in report.get("sources", {}).values()),
     }
@@ -142,3 +198,67 @@ def search_addresses(q: str) -> Result | None:
         return make_clients(current_app.config)["adresse"].search(q.lower(), ADDRESS_RESULTS)
     finally:
         _address_slots.release()
+
+
+# --- map parcel selection: one parcel per click, from API Carto cadastre ------------------------
+
+# Upstream calls in flight per process for parcel clicks (as for the address search): beyond
+# them the click gets a « try again » message instead of holding a worker thread.
+PARCEL_CONCURRENCY = 2
+_parcel_slots = threading.BoundedSemaphore(PARCEL_CONCURRENCY)
+PARCEL_OFF = (
+    "La sélection de parcelles n'est pas disponible : dessinez le périmètre sur la carte ou "
+    "déposez un fichier."
+)
+PARCEL_DOWN = (
+    "Le cadastre n'a pas pu être consulté ; vous pouvez réessayer, ou dessiner le périmètre vous-même."
+)
+PARCEL_NONE = (
+    "Aucune parcelle cadastrale à cet endroit (voie publique, cours d'eau…) : cliquez à "
+    "l'intérieur d'une parcelle."
+)
+PARCEL_BAD = "La parcelle renvoyée par le cadastre est inexploitable : dessinez le périmètre vous-même."
+
+
+def parcel_at(lon: float, lat: float) -> tuple[dict | None, str | None, int]:
+    """(GeoJSON Feature of the parcel under the point, None, 200) or (None, French message,
+    HTTP status). The geometry is checked like an uploaded perimeter (bounded, in France)."""
+    if not current_app.config.get("ENRICHMENT_ENABLED", True):
+        return None, PARCEL_OFF, 503
+    if not _parcel_slots.acquire(blocking=False):
+        return None, PARCEL_DOWN, 503
+    try:
+        result = make_clients(current_app.config)["cadastre"].parcelle_at(lon, lat)
+    finally:
+        _parcel_slots.release()
+    if result.statut == ECHEC:
+        found_nothing = result.avertissement == "Aucune parcelle cadastrale à cet endroit."
+        return None, (PARCEL_NONE if found_nothing else PARCEL_DOWN), (404 if found_nothing else 503)
+    d = result.donnees
+    try:
+        geom = parse_geojson(d["geometry"])
+    except GeoError:
+        return None, PARCEL_BAD, 502
+    surface = surface_m2(geom)
+    label = " ".join(str(v).lstrip("0") or "0" for v in (d.get("section"), d.get("numero")) if v)
+    return (
+        {
+            "type": "Feature",
+            "geometry": mapping(geom),
+            "properties": {
+                "idu": d["idu"],
+                "libelle": f"Parcelle {label}" if label else f"Parcelle {d['idu']}",
+                "commune": d.get("nom_com"),
+                "surface_m2": round(surface),
+            },
+        },
+        None,
+        200,
+    )
+
+
+def perimeter_surface(body: bytes) -> tuple[float, dict]:
+    """(surface in m², union outline as GeoJSON) of a perimeter sent by the map, parsed and
+    bounded as a saved one is (GeoError with a French message otherwise)."""
+    geom = parse_geojson(body)
+    return surface_m2(geom), mapping(geom)

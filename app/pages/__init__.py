@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("pages", __name__)
 
-from app.pages import routes  # noqa: E402,F401
+from app.pages import formats, glossaire, routes  # noqa: E402,F401

@@ -40,7 +40,7 @@ def test_default_vocabulary_marks_year_fields(qid):
 def test_questionnaire_year_questions_are_years_in_path_explanations(content):
     """The vocabulary the path engine uses (questionnaire labels over CNIG ones) keeps years as years,
     for every question of type « annee » of questionnaires/*.yaml."""
-    from app.engine.questionnaire import ANNEE
+    from app.engine.questionnaire.model import ANNEE
 
     years = [q.id for q in content.questionnaire.questions.values() if q.type == ANNEE]
     assert years  # the questionnaire asks at least one year

@@ -9,6 +9,7 @@ from shapely.geometry import box, mapping
 
 from app.clients import clear_caches
 from app.extensions import db
+from app.localisation.service import PERIMETER_SOURCE
 from app.models import Answer, Site
 from tests.clients.test_clients import (
     ADRESSE_SEARCH,
@@ -68,6 +69,11 @@ def serve_all(httpserver):
         ("/rga", RGA),
     ):
         httpserver.expect_request(path).respond_with_json(body)
+
+
+def flashes_with_categories(client):
+    with client.session_transaction() as session:
+        return list(session.get("_flashes", []))
 
 
 def flashes(client):
@@ -130,7 +136,8 @@ def test_save_commune_by_name(client, site, offline):
     db.session.refresh(site)
     assert (site.commune_code, site.departement_code, site.region_code) == ("62528", "62", "32")
     assert site.epci_code and site.point_geojson is None and site.surface_m2 is None
-    assert any("5 septembre 2025" in m for m in flashes(client))  # zonage caveat
+    # the zonage ABC caveat changes nothing about the location: not said here
+    assert not any("zonage" in m.lower() for m in flashes(client))
 
 
 def test_ambiguous_commune_asks_to_choose(client, site, offline):
@@ -240,7 +247,10 @@ def test_enrichment_prefills_answers(client, site, apis):
     answers = {a.question_id: a for a in Answer.query.filter_by(site_id=site.id)}
     assert answers["urba_zone_type"].value == "U" and answers["urba_zone_type"].source == "API Carto GPU"
     assert answers["urba_doc_type"].value == "PLUI"
-    assert answers["unite_fonciere_surface"].value == 32000
+    # the perimeter's own surface, not the cadastral area of every parcel it touches
+    surface = answers["unite_fonciere_surface"]
+    assert surface.value == round(site.surface_m2) and surface.source == PERIMETER_SOURCE
+    assert answers["unite_fonciere_refcad"].source == "API Carto cadastre"
     assert answers["sol_pollution_existe"].value == "pollution supposée"
     assert answers["sol_pollution_existe"].source == "Géorisques"
 
@@ -260,8 +270,12 @@ def test_enrichment_down_is_a_warning_not_an_error(client, site, apis):
     assert r.status_code == 302
     db.session.refresh(site)
     assert site.commune_code == "62528"
-    messages = flashes(client)
-    assert any("indisponible" in m for m in messages)
+    # one plain sentence, not one jargon warning per failing endpoint
+    warnings = [m for c, m in flashes_with_categories(client) if c == "warning"]
+    assert warnings == [
+        "Certaines données publiques n'ont pas pu être consultées ; vous pouvez réessayer "
+        "depuis la page « Localiser le site »."
+    ]
     assert Answer.query.filter_by(site_id=site.id).count() == 0
 
 
@@ -269,9 +283,14 @@ def test_failed_sources_are_kept_on_the_site_and_can_be_queried_again(client, si
     # first visit: every public API answers 500 → the site remembers which sources failed
     client.post(f"/sites/{site.token}/localisation", data={"perimetre": json.dumps(mapping(SITE))})
     page_html = client.get(f"/sites/{site.token}/localisation").get_data(as_text=True)
-    assert "Données publiques consultées le" in page_html
-    assert page_html.count("Indisponible") == 3
-    assert "Interroger à nouveau les sources indisponibles" in page_html
+    sentence = "Certaines données publiques n&#39;ont pas pu être consultées ; vous pouvez réessayer."
+    assert page_html.count(sentence) == 1
+    assert ">Réessayer</button>" in page_html
+    # details on demand: each source once, in plain words, the time in Europe/Paris
+    details = page_html.split("<details", 1)[1].split("</details>", 1)[0]
+    assert details.count("non consultée") == 3
+    assert "Urbanisme (Géoportail de l&#39;urbanisme) : non consultée" in details
+    assert "(UTC)" not in page_html and "heure de Paris" in details
 
     # the APIs are back: the retry button pre-fills the answers and the failures disappear
     serve_all(apis)
@@ -280,8 +299,8 @@ def test_failed_sources_are_kept_on_the_site_and_can_be_queried_again(client, si
     assert r.status_code == 302 and r.headers["Location"].endswith("#donnees-publiques")
     assert "Toutes les sources de données publiques ont répondu." in flashes(client)
     page_html = client.get(f"/sites/{site.token}/localisation").get_data(as_text=True)
-    assert "Indisponible" not in page_html
-    assert "Interroger à nouveau" not in page_html
+    assert "pas pu être consultées" not in page_html and "non consultée" not in page_html
+    assert ">Réessayer</button>" not in page_html
     assert Answer.query.filter_by(site_id=site.id, question_id="urba_zone_type").one().value == "U"
 
 

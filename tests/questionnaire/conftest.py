@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.questionnaire import load_questionnaire
+from app.engine.questionnaire.loader import load_questionnaire
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,15 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.engine.conditions import KIND_QUESTION, KIND_TERRITORY, evaluate
-from app.engine.questionnaire import (
-    ANNEE,
-    CHOICE_TYPES,
-    LOCALISATION,
-    NOMBRE,
-    TYPES,
-    UNKNOWN,
-    validate_answer,
-)
+from app.engine.questionnaire.answers import validate_answer
+from app.engine.questionnaire.model import ANNEE, CHOICE_TYPES, LOCALISATION, NOMBRE, TYPES, UNKNOWN
 
 ROOT = Path(__file__).resolve().parents[2]
 CNIG = ROOT / "data" / "cnig" / "schema-friches-v1.0.6.json"

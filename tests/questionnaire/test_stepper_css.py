@@ -7,7 +7,7 @@ bar silently disappears when content editors add a page.
 import re
 from pathlib import Path
 
-from app.engine.questionnaire import load_questionnaire
+from app.engine.questionnaire.loader import load_questionnaire
 
 ROOT = Path(__file__).resolve().parents[2]
 

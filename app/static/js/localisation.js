@@ -45,9 +45,22 @@
   }
 
   // --- map ----------------------------------------------------------------------------------
+  // Modes: « point » (a click places the site's point), « parcelles » (a click asks our server
+  // for the cadastral parcel under it — it asks API Carto — and toggles it in the perimeter),
+  // « perimetre » (each click adds a vertex). The perimeter goes into the hidden « perimetre »
+  // field as GeoJSON; the server computes its surface (/localisation/surface), shown here and
+  // stored as the answer to the land surface question when the form is saved.
   var map = null, marker = null, vertices = [], draft = null, polygon = null, mode = "point";
+  var parcels = {}, parcelLayer = null;  // idu → Feature, and their layer
   var mapEl = document.getElementById("carte");
   var closeBtn = document.getElementById("fermer-perimetre");
+  var parcelBtn = document.getElementById("mode-parcelles");
+  var statusEl = document.getElementById("carte-statut");
+  var surfaceBox = document.getElementById("surface-perimetre");
+  var surfaceValue = document.getElementById("surface-valeur");
+  var csrfInput = form.querySelector("input[name=csrf_token]");
+
+  function say(text) { if (statusEl) { statusEl.textContent = text; } }
 
   var contour = null;
   function showCommune(code, fit) {
@@ -67,51 +80,130 @@
     lonInput.value = lon.toFixed(6);
     latInput.value = lat.toFixed(6);
     if (!map) { return; }
-    if (marker) { marker.setLatLng([lat, lon]); } else { marker = L.marker([lat, lon]).addTo(map); }
+    if (marker) { marker.setLatLng([lat, lon]); }
+    else { marker = L.marker([lat, lon], {alt: "Point du site", title: "Point du site", keyboard: false}).addTo(map); }
     if (move) { map.setView([lat, lon], 16); }
   }
 
-  function clearPerimeter() {
+  function showSurface(geojson) {
+    if (!geojson) { surfaceBox.hidden = true; return; }
+    var headers = {"Content-Type": "application/json", Accept: "application/json"};
+    if (csrfInput) { headers["X-CSRFToken"] = csrfInput.value; }
+    fetch(mapEl.dataset.surfaceUrl, {method: "POST", headers: headers, body: geojson, credentials: "same-origin"})
+      .then(function (r) { return r.json().then(function (body) { return {ok: r.ok, body: body}; }); })
+      .then(function (res) {
+        if (perimeterInput.value !== geojson) { return; }  // a newer perimeter is on its way
+        if (!res.ok) { surfaceBox.hidden = true; say(res.body.erreur || "Le périmètre n'a pas pu être lu."); return; }
+        surfaceValue.textContent = res.body.surface;
+        surfaceBox.hidden = false;
+      })
+      .catch(function () { surfaceBox.hidden = true; });
+  }
+
+  function setPerimeter(geojson) {
+    perimeterInput.value = geojson || "";
+    showSurface(geojson);
+  }
+
+  function clearDrawing() {
     vertices = [];
     if (draft) { map.removeLayer(draft); draft = null; }
     if (polygon) { map.removeLayer(polygon); polygon = null; }
-    perimeterInput.value = "";
     closeBtn.disabled = true;
+  }
+
+  function clearParcels() {
+    parcels = {};
+    if (parcelLayer) { parcelLayer.clearLayers(); }
+  }
+
+  function clearPerimeter() {
+    clearDrawing();
+    clearParcels();
+    setPerimeter("");
   }
 
   function closePerimeter() {
     if (vertices.length < 3) { return; }
     var ring = vertices.map(function (v) { return [Number(v.lng.toFixed(7)), Number(v.lat.toFixed(7))]; });
     ring.push(ring[0]);
-    perimeterInput.value = JSON.stringify({type: "Polygon", coordinates: [ring]});
     if (draft) { map.removeLayer(draft); draft = null; }
     polygon = L.polygon(vertices).addTo(map);
     vertices = [];
     closeBtn.disabled = true;
+    setPerimeter(JSON.stringify({type: "Polygon", coordinates: [ring]}));
+  }
+
+  function parcelsChanged() {
+    parcelLayer.clearLayers();
+    var features = Object.keys(parcels).map(function (idu) { return parcels[idu]; });
+    features.forEach(function (f) { parcelLayer.addData(f); });
+    var n = features.length;
+    // the server unions the parcels (a FeatureCollection is read as one perimeter)
+    setPerimeter(n ? JSON.stringify({type: "FeatureCollection", features: features}) : "");
+    return n;
+  }
+
+  function toggleParcel(latlng) {
+    var url = parcelBtn.dataset.parcelleUrl + "?lon=" + latlng.lng.toFixed(6) + "&lat=" + latlng.lat.toFixed(6);
+    say("Recherche de la parcelle…");
+    fetch(url, {headers: {Accept: "application/json"}})
+      .then(function (r) { return r.json().then(function (body) { return {ok: r.ok, body: body}; }); })
+      .then(function (res) {
+        if (!res.ok) { say(res.body.erreur || "La parcelle n'a pas pu être trouvée."); return; }
+        var f = res.body, idu = f.properties.idu, label = f.properties.libelle;
+        if (polygon || vertices.length) { clearDrawing(); }  // parcels replace a drawn outline
+        var n;
+        if (parcels[idu]) { delete parcels[idu]; n = parcelsChanged(); say(label + " retirée du périmètre (" + n + " parcelle" + (n > 1 ? "s" : "") + ")."); }
+        else {
+          parcels[idu] = f; n = parcelsChanged();
+          say(label + " ajoutée au périmètre (" + n + " parcelle" + (n > 1 ? "s" : "") + ").");
+          if (n === 1 && map.getZoom() < 16) { map.fitBounds(parcelLayer.getBounds(), {maxZoom: 18}); }
+        }
+      })
+      .catch(function () { say("Le cadastre n'a pas pu être consulté ; vous pouvez réessayer, ou dessiner le périmètre vous-même."); });
   }
 
   function setMode(newMode) {
     mode = newMode;
-    document.getElementById("mode-point").setAttribute("aria-pressed", String(mode === "point"));
-    document.getElementById("mode-perimetre").setAttribute("aria-pressed", String(mode === "perimetre"));
+    ["point", "parcelles", "perimetre"].forEach(function (m) {
+      var btn = document.getElementById("mode-" + m);
+      if (btn) { btn.setAttribute("aria-pressed", String(mode === m)); }
+    });
   }
 
   if (mapEl && window.L) {
     document.getElementById("bloc-carte").hidden = false;
-    map = L.map(mapEl, {attributionControl: true}).setView([46.6, 2.4], 5);
+    map = L.map(mapEl, {attributionControl: true, zoomControl: false}).setView([46.6, 2.4], 5);
+    L.control.zoom({zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer"}).addTo(map);
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="Bibliothèque libre de cartes interactives">Leaflet</a>');
     if (mapEl.dataset.tilesUrl) {
       L.tileLayer(mapEl.dataset.tilesUrl, {maxZoom: 19, attribution: mapEl.dataset.tilesAttribution || ""}).addTo(map);
     }
-    if (mapEl.dataset.perimetre) {
+    if (mapEl.dataset.parcelsUrl) {
+      L.tileLayer(mapEl.dataset.parcelsUrl, {minZoom: 14, maxZoom: 19, opacity: 0.8}).addTo(map);
+    }
+    parcelLayer = L.geoJSON(null, {style: {color: "#000091", weight: 2, fillOpacity: 0.25}, interactive: false}).addTo(map);
+    // the saved perimeter stays the site's when the form is saved again (an error page keeps
+    // the one being built instead)
+    var saved = perimeterInput.value || mapEl.dataset.perimetre;
+    if (saved) {
       try {
-        polygon = L.geoJSON(JSON.parse(mapEl.dataset.perimetre)).addTo(map);
+        polygon = L.geoJSON(JSON.parse(saved)).addTo(map);
         map.fitBounds(polygon.getBounds());
+        perimeterInput.value = saved;
+        showSurface(saved);
       } catch (e) { polygon = null; }
     }
-    showCommune(form.dataset.communeCode, !polygon);
+    var choosing = form.querySelector("input[data-recentrer]");
+    showCommune(form.dataset.communeCode, !polygon && !choosing);
     communeInput.addEventListener("change", function () {
       var m = /\((\w{5})\)$/.exec(communeInput.value.trim());
-      if (m) { showCommune(m[1], !marker && !polygon); }
+      if (m) { showCommune(m[1], true); }
+    });
+    // a commune chosen among homonyms: the map goes there at once
+    Array.prototype.forEach.call(form.querySelectorAll("input[data-recentrer]"), function (radio) {
+      radio.addEventListener("change", function () { if (radio.checked) { showCommune(radio.value, true); } });
     });
     var lon0 = parseFloat(lonInput.value), lat0 = parseFloat(latInput.value);
     if (!isNaN(lon0) && !isNaN(lat0)) { setPoint(lat0, lon0, !polygon); }
@@ -121,18 +213,26 @@
         setPoint(e.latlng.lat, e.latlng.lng, false);
         return;
       }
-      if (polygon && vertices.length === 0) { clearPerimeter(); }
+      if (mode === "parcelles") { toggleParcel(e.latlng); return; }
+      if ((polygon && vertices.length === 0) || Object.keys(parcels).length) { clearPerimeter(); }
       vertices.push(e.latlng);
       if (draft) { draft.setLatLngs(vertices); } else { draft = L.polyline(vertices, {dashArray: "4 4"}).addTo(map); }
       closeBtn.disabled = vertices.length < 3;
     });
     document.getElementById("mode-point").addEventListener("click", function () { setMode("point"); });
+    if (parcelBtn) {
+      parcelBtn.addEventListener("click", function () {
+        setMode("parcelles");
+        if (map.getZoom() < 16) { say("Zoomez sur le site pour distinguer les parcelles, puis cliquez sur chacune."); }
+      });
+    }
     document.getElementById("mode-perimetre").addEventListener("click", function () { setMode("perimetre"); });
     closeBtn.addEventListener("click", closePerimeter);
     document.getElementById("effacer").addEventListener("click", function () {
       clearPerimeter();
       if (marker) { map.removeLayer(marker); marker = null; }
       lonInput.value = ""; latInput.value = "";
+      say("Point et périmètre effacés.");
     });
     [lonInput, latInput].forEach(function (input) {
       input.addEventListener("change", function () {
@@ -141,6 +241,31 @@
       });
     });
     form.addEventListener("submit", function () { if (vertices.length >= 3) { closePerimeter(); } });
+  }
+
+  // --- perimeter file: the browser's own button speaks the browser's language (« Choose
+  // File » in an English one); with JavaScript, a French button and the chosen file's name.
+  // The native input stays in the form, focusable and labelled (visually hidden only).
+  var fileInput = document.getElementById("fichier");
+  if (fileInput) {
+    var group = fileInput.closest(".fr-upload-group");
+    var pick = document.createElement("span");
+    pick.className = "fr-btn fr-btn--secondary fr-btn--sm loc-upload__bouton";
+    pick.setAttribute("aria-hidden", "true");
+    pick.textContent = "Choisir un fichier";
+    var chosen = document.createElement("span");
+    chosen.className = "fr-text--sm fr-ml-2w loc-upload__nom";
+    chosen.setAttribute("aria-hidden", "true");
+    chosen.textContent = "Aucun fichier choisi";
+    var row = document.createElement("div");
+    row.className = "loc-upload__ligne";
+    row.appendChild(pick); row.appendChild(chosen);
+    fileInput.parentNode.insertBefore(row, fileInput.nextSibling);
+    group.classList.add("loc-upload--js");
+    pick.addEventListener("click", function () { fileInput.click(); });
+    fileInput.addEventListener("change", function () {
+      chosen.textContent = fileInput.files.length ? fileInput.files[0].name : "Aucun fichier choisi";
+    });
   }
 
   // --- address search (combobox) ------------------------------------------------------------
