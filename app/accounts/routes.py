@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from app.accounts import permissions, service
+from app.accounts import oidc, permissions, service
 from app.accounts.activity import log_site_write
 from app.accounts.models import ROLES, Account, Invitation, SiteActivity, SiteMember, new_nonce
 from app.accounts.permissions import LINK, require_site_access, site_role
@@ -47,6 +47,7 @@ login_manager.login_message_category = "info"
 
 PENDING = "pf_login_code"  # session key: the login code being typed
 NEXT = "pf_login_next"
+OIDC_SESSION = "pf_oidc"  # (provider, ID token) of a ProConnect / FranceConnect login, for logout
 
 
 def init_accounts(app) -> None:
@@ -58,6 +59,7 @@ def init_accounts(app) -> None:
         if os.environ.get(key):
             app.config.setdefault(key, os.environ[key])
     login_manager.init_app(app)
+    oidc.init_oidc(app)
 
     @app.before_request
     def fresh_request_state():
@@ -142,7 +144,10 @@ def login():
                 session[PENDING] = row.id
                 session[NEXT] = nxt
                 return redirect(url_for("accounts.login_code"), code=303)
-    return render_template("accounts/login.html", error=error, email=typed, next=nxt), (422 if error else 200)
+    providers = [(name, oidc.PROVIDERS[name]["label"]) for name in oidc.PROVIDERS if oidc.enabled(name)]
+    return render_template("accounts/login.html", error=error, email=typed, next=nxt, providers=providers), (
+        422 if error else 200
+    )
 
 
 @bp.route("/connexion/code", methods=["GET", "POST"])
@@ -158,13 +163,62 @@ def login_code():
             nxt = safe_next(session.get(NEXT))
             account = service.account_for(email)
             db.session.commit()
-            # A new session: nothing set before the login (by anyone) survives it.
-            session.clear()
-            session.permanent = True
-            login_user(account)
-            flash("Vous êtes connecté·e.", "success")
-            return redirect(nxt or url_for("accounts.my_sites"), code=303)
+            return _start_session(account, nxt)
     return render_template("accounts/code.html", error=error), (422 if error else 200)
+
+
+def _start_session(account: Account, nxt: str | None, extra: dict | None = None):
+    """A new session: nothing set before the login (by anyone) survives it."""
+    session.clear()
+    session.permanent = True
+    session.update(extra or {})
+    login_user(account)
+    flash("Vous êtes connecté·e.", "success")
+    return redirect(nxt or url_for("accounts.my_sites"), code=303)
+
+
+@bp.get("/connexion/<provider>")
+def oidc_login(provider: str):
+    if provider not in oidc.PROVIDERS or not oidc.enabled(provider):
+        abort(404)
+    session[NEXT] = safe_next(request.args.get("next"))
+    try:
+        return oidc.client(provider).authorize_redirect(
+            public_url("accounts.oidc_callback", provider=provider), **oidc.authorize_params(provider)
+        )
+    except (OSError, ValueError) as error:  # the provider cannot be reached
+        current_app.logger.warning("OIDC %s: %s", provider, type(error).__name__)
+        flash(
+            f"{oidc.PROVIDERS[provider]['label']} ne répond pas. Réessayez ou recevez un code par courriel.",
+            "error",
+        )
+        return redirect(url_for("accounts.login"), code=303)
+
+
+@bp.get("/connexion/<provider>/retour")
+def oidc_callback(provider: str):
+    if provider not in oidc.PROVIDERS or not oidc.enabled(provider):
+        abort(404)
+    nxt = safe_next(session.get(NEXT))
+    try:
+        raw_email, token = oidc.finish_login(provider)
+    except oidc.OIDCError as error:
+        flash(str(error), "error")
+        return redirect(url_for("accounts.login"), code=303)
+    except OSError as error:
+        current_app.logger.warning("OIDC %s: %s", provider, type(error).__name__)
+        flash(
+            f"{oidc.PROVIDERS[provider]['label']} ne répond pas. Réessayez ou recevez un code par courriel.",
+            "error",
+        )
+        return redirect(url_for("accounts.login"), code=303)
+    email = service.normalize_email(raw_email)
+    if email is None:
+        flash("L'adresse électronique transmise n'est pas valide.", "error")
+        return redirect(url_for("accounts.login"), code=303)
+    account = service.account_for(email)
+    db.session.commit()
+    return _start_session(account, nxt, {OIDC_SESSION: [provider, token.get("id_token", "")]})
 
 
 @bp.post("/deconnexion")
@@ -172,8 +226,16 @@ def logout():
     if current_user.is_authenticated:
         current_user.session_nonce = new_nonce()  # every session of the account ends
         db.session.commit()
+    provider, id_token = (session.get(OIDC_SESSION) or [None, None])[:2]
     logout_user()
     session.clear()
+    if provider in oidc.PROVIDERS and oidc.enabled(provider) and id_token:
+        try:
+            url = oidc.logout_url(provider, id_token, public_url("pages.accueil"))
+        except (OSError, ValueError):
+            url = None
+        if url:
+            return redirect(url, code=303)  # the provider ends its own session, then comes back
     flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("pages.accueil"), code=303)
 
