@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 
+import requests
 from authlib.integrations.flask_client import OAuth
 from flask import current_app
 
@@ -95,7 +96,13 @@ def authorize_params(name: str) -> dict:
 def _userinfo(name: str, token: dict, id_claims: dict) -> dict:
     oidc = client(name)
     metadata = oidc.load_server_metadata()
-    response = oidc.get(metadata["userinfo_endpoint"], token=token, timeout=TIMEOUT)
+    # The access token is sent as is: ProConnect's live 60 s, which Authlib's session would
+    # already take for expired (its 60 s leeway) and refuse to send.
+    response = requests.get(
+        metadata["userinfo_endpoint"],
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+        timeout=TIMEOUT,
+    )
     if response.status_code != 200:
         raise OIDCError("Le service d'identification n'a pas transmis votre profil. Réessayez.")
     if response.headers.get("Content-Type", "").split(";")[0].strip() == "application/jwt":
