@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from app.accounts import oidc, permissions, service
+from app.accounts import advisers, oidc, permissions, service
 from app.accounts.activity import log_site_write
 from app.accounts.models import ROLES, Account, Invitation, SiteActivity, SiteMember, new_nonce
 from app.accounts.permissions import LINK, require_site_access, site_role
@@ -60,6 +60,11 @@ def init_accounts(app) -> None:
             app.config.setdefault(key, os.environ[key])
     login_manager.init_app(app)
     oidc.init_oidc(app)
+    app.config.setdefault("ADVISERS_FILE", os.environ.get("ADVISERS_FILE", ""))
+    app.config.setdefault(
+        "ADVISERS_REQUIRE_PROCONNECT", os.environ.get("ADVISERS_REQUIRE_PROCONNECT", "1") != "0"
+    )
+    app.cli.add_command(advisers.advisers_cli)
 
     @app.before_request
     def fresh_request_state():
@@ -70,6 +75,13 @@ def init_accounts(app) -> None:
 
     app.before_request(permissions.check_site_request)
     app.after_request(log_site_write)
+
+    @app.after_request
+    def logged_in_pages_are_not_stored(response):
+        # every page seen logged in carries the account (header, « Mes sites », adviser view)
+        if current_user.is_authenticated or request.path.startswith(("/connexion", "/invitations/")):
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.context_processor
     def account_helpers():
@@ -384,13 +396,15 @@ def access(token: str):
     members = permissions.members_of(site)
     invitations = Invitation.query.filter_by(site_id=site.id).order_by(Invitation.created_at).all()
     log_lines = (
-        SiteActivity.query.filter_by(site_id=site.id)
+        SiteActivity.query.filter(SiteActivity.site_id == site.id, SiteActivity.kind != advisers.COMMENT_KIND)
         .order_by(SiteActivity.created_at.desc(), SiteActivity.id.desc())
         .limit(100)
         .all()
     )
     return render_template(
         "accounts/acces.html",
+        shared=advisers.is_shared(site),
+        comments=_comments(site),
         site=site,
         role=role,
         members=members,
@@ -446,6 +460,8 @@ def invite(token: str):
     members = permissions.members_of(site)
     return render_template(
         "accounts/acces.html",
+        shared=advisers.is_shared(site),
+        comments=_comments(site),
         site=site,
         role=role,
         members=members,
@@ -603,3 +619,113 @@ def delete_site_view(token: str):
             code=303,
         )
     return render_template("accounts/supprimer_site.html", site=site, error=None)
+
+
+# --- sharing with the advisers of the territory, comments -------------------------------------
+
+
+def _comments(site: Site) -> list[SiteActivity]:
+    return (
+        SiteActivity.query.filter_by(site_id=site.id, kind=advisers.COMMENT_KIND)
+        .order_by(SiteActivity.created_at, SiteActivity.id)
+        .all()
+    )
+
+
+def _comment_text() -> tuple[str | None, str | None]:
+    text = (request.form.get("commentaire") or "").strip()
+    if not text:
+        return None, "Écrivez votre message."
+    if len(text) > 5000:
+        return None, "Le message fait au plus 5 000 caractères."
+    return text, None
+
+
+@bp.post("/sites/<token>/partage-conseillers")
+def share_with_advisers(token: str):
+    site = _site(token)
+    role = require_site_access(site, "manage")
+    if role == LINK:
+        flash("Rattachez d'abord ce site à votre compte pour le partager avec les conseillers.", "error")
+        return redirect(url_for("accounts.access", token=token), code=303)
+    active = request.form.get("actif") == "oui"
+    text = (
+        "a partagé le site avec les conseillers de son territoire"
+        if active
+        else "a arrêté le partage du site avec les conseillers"
+    )
+    service.log(site, current_user, advisers.SHARE_KIND, text, {"actif": active})
+    db.session.commit()
+    flash(
+        "Le site est visible des conseillers de l'État et de ses opérateurs qui suivent votre territoire."
+        if active
+        else "Les conseillers ne voient plus ce site.",
+        "success",
+    )
+    return redirect(url_for("accounts.access", token=token), code=303)
+
+
+@bp.post("/sites/<token>/commentaires")
+def comment_as_member(token: str):
+    site = _site(token)
+    require_site_access(site, "write")
+    text, error = _comment_text()
+    if error:
+        flash(error, "error")
+    elif not advisers.is_shared(site):
+        flash("Les échanges avec les conseillers demandent que le site leur soit partagé.", "error")
+    else:
+        service.log(site, current_user, advisers.COMMENT_KIND, text)
+        db.session.commit()
+        flash("Votre message est publié.", "success")
+    return redirect(url_for("accounts.access", token=token, _anchor="echanges"), code=303)
+
+
+def _adviser_or_abort():
+    """The adviser entry of the logged-in account; advisers log in with ProConnect."""
+    if not current_user.is_authenticated:
+        abort(redirect(url_for("accounts.login", next=request.path)))
+    entry = advisers.adviser(current_user.email)
+    if entry is None:
+        abort(404)
+    if (
+        current_app.config.get("ADVISERS_REQUIRE_PROCONNECT", True)
+        and (session.get(OIDC_SESSION) or [None])[0] != "proconnect"
+    ):
+        flash("La vue des conseillers demande une connexion avec ProConnect.", "info")
+        abort(redirect(url_for("accounts.login", next=request.path)))
+    return entry
+
+
+@bp.get("/conseiller")
+def adviser_view():
+    from app.accounts.my_sites import line
+
+    entry = _adviser_or_abort()
+    lines = [line(site, "") for site in advisers.shared_sites(entry)]
+    return render_template("accounts/conseiller.html", entry=entry, lines=lines)
+
+
+@bp.route("/conseiller/sites/<int:site_id>", methods=["GET", "POST"])
+def adviser_site(site_id: int):
+    from app.accounts.my_sites import line
+
+    entry = _adviser_or_abort()
+    site = db.session.get(Site, site_id)
+    if not advisers.visible_to(site, entry):
+        abort(404)  # outside the territory, not shared, or unknown: the same answer
+    error = None
+    if request.method == "POST":
+        text, error = _comment_text()
+        if error is None:
+            service.log(site, current_user, advisers.COMMENT_KIND, text)
+            db.session.commit()
+            flash("Votre message est publié.", "success")
+            return redirect(url_for("accounts.adviser_site", site_id=site_id, _anchor="echanges"), code=303)
+    return render_template(
+        "accounts/conseiller_site.html",
+        item=line(site, ""),
+        comments=_comments(site),
+        actor_name=service.actor_name,
+        error=error,
+    ), (422 if error else 200)

@@ -23,9 +23,10 @@ def provider():
 
 
 @pytest.fixture
-def proconnect_app(database_url, _schema, provider):
+def proconnect_app(database_url, _schema, provider, tmp_path):
     app = make_app(
         database_url,
+        ADVISERS_FILE=str(tmp_path / "conseillers.yaml"),
         PROCONNECT_ISSUER=provider,
         PROCONNECT_CLIENT_ID="parcours-friches",
         PROCONNECT_CLIENT_SECRET="secret",
@@ -65,6 +66,19 @@ def test_login_with_proconnect(proconnect_app, provider):
     assert response.status_code == 303 and response.location.endswith(f"/sites/{token}")
     assert client.get("/mes-sites").status_code == 200
     assert Account.query.one().email == "agathe.martin@ddt-62.gouv.fr"
+    # an adviser logged in with ProConnect opens the advisers' view
+    runner = proconnect_app.test_cli_runner()
+    args = [
+        "conseillers",
+        "ajouter",
+        "agathe.martin@ddt-62.gouv.fr",
+        "--organisme",
+        "DDT 62",
+        "--departement",
+        "62",
+    ]
+    assert runner.invoke(args=args).exit_code == 0
+    assert client.get("/conseiller").status_code == 200
 
     # logout ends the provider's session too
     response = client.post("/deconnexion")
