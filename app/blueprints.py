@@ -13,8 +13,11 @@ from app.pages import bp as pages_bp
 from app.parcours import bp as parcours_bp
 from app.portfolio.routes import bp as portfolio_bp
 from app.questionnaire import bp as questionnaire_bp
+from app.reseau import bp as reseau_bp
+from app.ressources import bp as ressources_bp
 from app.sites import bp as sites_bp
 from app.stats import bp as stats_bp
+from app.synthese import bp as synthese_bp
 
 
 def register_blueprints(app: Flask) -> None:
@@ -28,7 +31,10 @@ def register_blueprints(app: Flask) -> None:
         parcours_bp,
         stats_bp,
         portfolio_bp,
+        synthese_bp,
         accounts_bp,
+        ressources_bp,
+        reseau_bp,
     ):
         app.register_blueprint(bp)
     init_accounts(app)  # Flask-Login, the access check of site routes, the action log

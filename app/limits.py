@@ -43,6 +43,9 @@ class QuietMemoryStorage(MemoryStorage):
 LIMITS: dict[str, tuple[str, str, list[str] | None]] = {
     "sites.start": ("RATELIMIT_SITES", "10/minute;60/hour", None),
     "stats.vote": ("RATELIMIT_VOTES", "30/minute", None),
+    "ressources.vote": ("RATELIMIT_VOTES", "30/minute", None),
+    "reseau.signaler": ("RATELIMIT_VOTES", "30/minute", None),
+    "reseau.publier": ("RATELIMIT_SITES", "10/minute;60/hour", ["POST"]),
     "localisation.localisation": ("RATELIMIT_UPLOADS", "20/minute", ["POST"]),
     "localisation.enrichir": ("RATELIMIT_UPLOADS", "20/minute", None),
     "localisation.api_adresses": ("RATELIMIT_ADDRESS", "60/minute", None),
@@ -55,6 +58,8 @@ LIMITS: dict[str, tuple[str, str, list[str] | None]] = {
     "portfolio.create": ("RATELIMIT_UPLOADS", "20/minute", None),
     "portfolio.reimport": ("RATELIMIT_UPLOADS", "20/minute", None),
     "portfolio.api_lot": ("RATELIMIT_UPLOADS", "20/minute", None),
+    # The council summary PDF: about half a second of CPU each (bench/pdf_bench.py).
+    "synthese.pdf": ("RATELIMIT_PDF", "10/minute;60/hour", None),
     # Accounts (issue 15): codes and invitations send mail; code tries are also capped per code.
     "accounts.login": ("RATELIMIT_LOGIN_IP", "20/hour", ["POST"]),
     "accounts.login_code": ("RATELIMIT_CODE_IP", "10/minute;60/hour", ["POST"]),

@@ -179,7 +179,9 @@ def catalogue_contacts():
 
 @bp.get("/api/v1/catalogue/ressources")
 def catalogue_ressources():
-    return jsonify(bodies.resources_catalogue(current_content().catalogs))
+    from app.ressources.routes import catalogue_response  # the library's owner
+
+    return catalogue_response()
 
 
 @bp.get("/api/v1/openapi.json")

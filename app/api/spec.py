@@ -51,6 +51,7 @@ def build_spec() -> dict:
         servers=[{"url": "/"}],
     )
     plugin.converter.add_attribute_function(s.year_property)
+    plugin.converter.add_attribute_function(s.usage_property)
     errors = {
         "400": _resp("JSON mal formé.", s.ErreursSchema),
         "413": _resp("Corps de requête de plus de 1 Mio.", s.ErreursSchema),
@@ -83,7 +84,6 @@ def build_spec() -> dict:
         ("etapes", s.CatalogueEtapesSchema, "Phases et étapes de référence"),
         ("financements", s.CatalogueFinancementsSchema, "Dispositifs de financement (statut du jour)"),
         ("contacts", s.CatalogueContactsSchema, "Types de contacts et organismes avec leur territoire"),
-        ("ressources", s.CatalogueRessourcesSchema, "Guides, outils et données"),
     ):
         spec.path(
             path=f"/api/v1/catalogue/{name}",
@@ -95,6 +95,52 @@ def build_spec() -> dict:
                 }
             },
         )
+    spec.path(
+        path="/api/v1/catalogue/ressources",
+        operations={
+            "get": {
+                "summary": "Boîte à outils : guides, outils, données et modèles, avec leur notice",
+                "operationId": "catalogue_ressources",
+                "parameters": [
+                    {"name": name, "in": "query", "required": False, "schema": schema}
+                    for name, schema in (
+                        (
+                            "famille",
+                            {"type": "string", "enum": ["pedagogique", "animation", "gestion_de_projet"]},
+                        ),
+                        (
+                            "phase",
+                            {
+                                "type": "string",
+                                "enum": [
+                                    "connaitre",
+                                    "foncier",
+                                    "diagnostiquer",
+                                    "projet",
+                                    "montage",
+                                    "realiser",
+                                ],
+                            },
+                        ),
+                        ("public", {"type": "string", "enum": ["elus", "agents", "porteurs_de_projet"]}),
+                        (
+                            "format",
+                            {
+                                "type": "string",
+                                "enum": ["guide", "fiche", "outil_en_ligne", "donnees", "modele"],
+                            },
+                        ),
+                        ("niveau", {"type": "integer", "enum": [1, 2]}),
+                    )
+                ],
+                "responses": {
+                    "200": _resp("Ressources retenues par les filtres.", s.CatalogueRessourcesSchema),
+                    "400": _resp("Valeur de filtre inconnue.", s.ErreurSchema),
+                    **common,
+                },
+            }
+        },
+    )
     spec.path(
         path="/api/v1/territoires/communes",
         operations={

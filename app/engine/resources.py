@@ -247,7 +247,7 @@ def _choices(fr: _FileReader, doc: Mapping, key: str, allowed: Iterable[str], wh
         if v in allowed:
             out.append(v)
         else:
-            fr.add(fr.line(doc, key), f"{what} inconnu « {v} » (possibles : {', '.join(allowed)})")
+            fr.add(fr.line(doc, key), f"{what} « {v} » (possibles : {', '.join(allowed)})")
     if not values:
         fr.add(fr.line(doc, key), f"« {key} » ne doit pas être vide")
     return tuple(out)
@@ -304,10 +304,10 @@ def parse_file(
 
     title = _text(fr, doc, "titre")
     description = _text(fr, doc, "description")
-    family_t = _choices(fr, doc, "famille", FAMILIES, "famille")
-    phases = _choices(fr, doc, "phases", phase_ids, "phase")
-    audiences = _choices(fr, doc, "public", AUDIENCES, "public")
-    format_t = _choices(fr, doc, "format", FORMATS, "format")
+    family_t = _choices(fr, doc, "famille", FAMILIES, "famille inconnue")
+    phases = _choices(fr, doc, "phases", phase_ids, "phase inconnue")
+    audiences = _choices(fr, doc, "public", AUDIENCES, "public inconnu")
+    format_t = _choices(fr, doc, "format", FORMATS, "format inconnu")
     for key in ("famille", "format"):
         if isinstance(doc.get(key), list):
             fr.add(fr.line(doc, key), f"« {key} » prend une seule valeur")

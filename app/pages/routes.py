@@ -17,6 +17,8 @@ NAVIGATION = [
     ("Accueil", "pages.accueil"),
     ("Commencer un parcours", "sites.start"),
     ("Plusieurs sites", "portfolio.new"),
+    ("Boîte à outils", "ressources.index"),
+    ("Projets inspirants", "reseau.liste"),
     ("Statistiques", "stats.page"),
     ("API", "api.docs"),
 ]

@@ -1,0 +1,174 @@
+"""Views of the network: the owner's publication form (private, by the site's token), the
+public list and pages of projets inspirants, reader reports, and « Projets comparables »."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+
+from app.content import current_content
+from app.extensions import db
+from app.models import Site
+from app.reseau import service
+from app.reseau.models import STATUSES, ProjetInspirant
+
+from . import bp
+
+REPORTS_KEY = "signalements_projets"
+
+
+def _site(token: str) -> Site:
+    site = Site.query.filter_by(token=token).first()
+    if site is None:
+        abort(404)
+    return site
+
+
+def _territory_names(projet: ProjetInspirant) -> dict:
+    try:
+        from app.geo import get_dataset
+
+        ds = get_dataset()
+        commune = ds.communes.get(projet.commune_code) if projet.commune_code else None
+        return {
+            "commune": commune.nom if commune else None,
+            "departement": ds.departements.get(projet.departement_code, (None,))[0],
+            "region": ds.regions.get(projet.region_code),
+        }
+    except Exception:  # names are a comfort
+        return {"commune": None, "departement": None, "region": None}
+
+
+def _facts(projet: ProjetInspirant) -> dict:
+    content = current_content()
+    phases = {p.id: p.title for p in content.catalogs.phases}
+    names = _territory_names(projet)
+    return {
+        "usage": service.usage_label(content, projet.usage),
+        "phase": phases.get(projet.phase),
+        "surface": service._ha(projet.surface_m2) if projet.surface_m2 else None,
+        "lieu": names["commune"]
+        and f"{names['commune']} ({names['departement'] or projet.departement_code})"
+        or names["departement"]
+        or names["region"],
+        "region": names["region"],
+    }
+
+
+@bp.route("/sites/<token>/projet-inspirant", methods=["GET", "POST"])
+def publier(token: str):
+    site = _site(token)
+    content = current_content()
+    projet = ProjetInspirant.query.filter_by(site_id=site.id).first()
+    errors: dict = {}
+    values: dict = {}
+    if request.method == "POST":
+        if request.form.get("action") == "retirer":
+            if service.withdraw(site):
+                db.session.commit()
+                flash(
+                    "Votre projet n'est plus publié. Vous pouvez le publier de nouveau quand vous le souhaitez."
+                )
+            return redirect(url_for("reseau.publier", token=token), code=303)
+        values, errors = service.validate(request.form)
+        if not errors:
+            projet = service.publish(site, content, values)
+            db.session.commit()
+            flash("Merci ! Votre projet sera relu par l'équipe du service avant d'être publié.")
+            return redirect(url_for("reseau.publier", token=token), code=303)
+    elif projet is not None:
+        values = {
+            "titre": projet.titre,
+            "recit": projet.recit,
+            "financements": projet.financements,
+            "enseignements": projet.enseignements,
+            "montrer_commune": projet.commune_code is not None,
+            "montrer_surface": projet.surface_m2 is not None,
+            "montrer_usage": projet.usage is not None,
+            "montrer_phase": projet.phase is not None,
+        }
+    else:
+        values = {
+            "montrer_usage": True,
+            "montrer_phase": True,
+            "montrer_surface": True,
+            "montrer_commune": True,
+        }
+    preview = {
+        "usage": service.usage_label(content, site.answer_map().get("usage")),
+        "phase": {p.id: p.title for p in content.catalogs.phases}.get(
+            service.phase_reached(site, content.catalogs)
+        ),
+        "surface": service._ha(service.site_surface(site)) if service.site_surface(site) else None,
+    }
+    return (
+        render_template(
+            "reseau/publier.html",
+            site=site,
+            projet=projet,
+            statuses=STATUSES,
+            values=values,
+            errors=errors,
+            preview=preview,
+            limits=service.TEXT_LIMITS,
+        ),
+        400 if errors else 200,
+    )
+
+
+@bp.get("/projets-inspirants")
+def liste():
+    content = current_content()
+    usage = request.args.get("usage", "")
+    info = content.vocabulary.get(("question", "usage"))
+    usages = dict(info.choices) if info else {}
+    usages.pop("inconnu", None)
+    message = None
+    if usage and usage not in usages:
+        message = f"L'usage « {usage[:40]} » n'existe pas : le filtre n'a pas été appliqué."
+        usage = ""
+    query = service.published()
+    if usage:
+        query = query.filter(ProjetInspirant.usage == usage)
+    projets = [(p, _facts(p)) for p in query.limit(200)]
+    return render_template("reseau/liste.html", projets=projets, usages=usages, usage=usage, message=message)
+
+
+def _published_or_404(public_id: str) -> ProjetInspirant:
+    projet = ProjetInspirant.query.filter_by(public_id=public_id, statut="publie").first()
+    if projet is None:
+        abort(404)
+    return projet
+
+
+@bp.get("/projets-inspirants/<public_id>")
+def page(public_id: str):
+    projet = _published_or_404(public_id)
+    reported = public_id in session.get(REPORTS_KEY, [])
+    return render_template("reseau/page.html", p=projet, facts=_facts(projet), reported=reported)
+
+
+@bp.post("/projets-inspirants/<public_id>/signaler")
+def signaler(public_id: str):
+    """A reader reports a published project to the team (once per browser session, rate limited)."""
+    projet = _published_or_404(public_id)
+    reports = list(session.get(REPORTS_KEY, []))
+    if public_id not in reports:
+        projet.signalements += 1
+        db.session.commit()
+        reports.append(public_id)
+        session[REPORTS_KEY] = reports[-100:]
+        current_app.logger.info("reseau: project %s reported", projet.id)
+    flash("Merci, votre signalement a été transmis à l'équipe du service, qui relira ce projet.")
+    return redirect(url_for("reseau.page", public_id=public_id), code=303)
+
+
+@bp.app_template_global("projets_comparables")
+def projets_comparables(site):
+    """« Projets comparables » for a site page (stats never break a page: [] on failure)."""
+    try:
+        content = current_content()
+        return [(c, _facts(c.projet)) for c in service.comparables(site, content)]
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("reseau: comparables failed")
+        return []
