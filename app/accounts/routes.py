@@ -85,7 +85,10 @@ def init_accounts(app) -> None:
 
     @app.context_processor
     def account_helpers():
-        return {"site_role": site_role, "ROLES": ROLES}
+        def is_adviser() -> bool:
+            return current_user.is_authenticated and advisers.adviser(current_user.email) is not None
+
+        return {"site_role": site_role, "ROLES": ROLES, "is_adviser": is_adviser}
 
 
 @login_manager.user_loader

@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
-import oidc_provider_mock
 import pytest
 
 from app.accounts.models import Account
@@ -16,10 +15,9 @@ from tests.conftest import make_app
 from .conftest import new_site
 
 
-@pytest.fixture(scope="module")
-def provider():
-    with oidc_provider_mock.run_server_in_thread(port=0) as server:
-        yield f"http://localhost:{server.server_port}"
+@pytest.fixture
+def provider(oidc_provider):
+    return oidc_provider
 
 
 @pytest.fixture
