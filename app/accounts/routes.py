@@ -88,7 +88,12 @@ def init_accounts(app) -> None:
         def is_adviser() -> bool:
             return current_user.is_authenticated and advisers.adviser(current_user.email) is not None
 
-        return {"site_role": site_role, "ROLES": ROLES, "is_adviser": is_adviser}
+        return {
+            "site_role": site_role,
+            "ROLES": ROLES,
+            "is_adviser": is_adviser,
+            "calendar_url": calendar_url,
+        }
 
 
 @login_manager.user_loader
@@ -732,3 +737,33 @@ def adviser_site(site_id: int):
         actor_name=service.actor_name,
         error=error,
     ), (422 if error else 200)
+
+
+# --- calendar feed ------------------------------------------------------------------------------
+
+
+@bp.get("/calendriers/<cle>.ics")
+def calendar_feed(cle: str):
+    from urllib.parse import urlsplit
+
+    from flask import make_response
+
+    from app.accounts import calendar
+    from app.models import utcnow
+    from app.parcours.service import compute_for_site
+
+    site = calendar.site_for_key(cle, _secret())
+    if site is None:
+        abort(404)
+    path, _ = compute_for_site(site)
+    host = urlsplit(public_url("pages.accueil")).hostname or "parcours-friches"
+    response = make_response(calendar.ics(site, path, host, utcnow()))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def calendar_url(site: Site) -> str:
+    from app.accounts import calendar
+
+    return public_url("accounts.calendar_feed", cle=calendar.feed_key(site, _secret()))
