@@ -143,6 +143,9 @@ def _published_or_404(public_id: str) -> ProjetInspirant:
 @bp.get("/projets-inspirants/<public_id>")
 def page(public_id: str):
     projet = _published_or_404(public_id)
+    from app.ressources.routes import _event
+
+    _event("projet_vue", {"id": projet.public_id})
     reported = public_id in session.get(REPORTS_KEY, [])
     return render_template("reseau/page.html", p=projet, facts=_facts(projet), reported=reported)
 

@@ -207,28 +207,33 @@ def count_step_views(response: Response) -> Response:
 
 # --- /stats: the evaluation table (included by stats/page.html) ------------------------------------
 
-_CACHE: dict = {}
 _LOCK = threading.Lock()
 
 
 @bp.app_template_global("evaluation_outils")
 def evaluation_outils():
-    """Rows of the evaluation table, recomputed at most every ``STATS_CACHE_SECONDS``."""
-    ttl = float(current_app.config.get("STATS_CACHE_SECONDS") or 60)
+    """Rows of the evaluation table, recomputed at most every ``STATS_CACHE_SECONDS`` (the
+    cache lives in the app, keyed by the content bundle)."""
+    app = current_app._get_current_object()
+    ttl = float(app.config.get("STATS_CACHE_SECONDS") or 60)
     content, resources = _library()
-    key = (id(current_app._get_current_object()), id(content))
+    cache = app.extensions.setdefault("ressources_evaluation", {})
     with _LOCK:
-        hit = _CACHE.get(key)
+        hit = cache.get(id(content))
         if hit and time.monotonic() - hit[0] < ttl:
             return hit[1]
     try:
-        rows = evaluation(db.session, resources, content.catalogs.steps)
+        from app.reseau.service import published
+
+        projects = [(p.public_id, p.titre) for p in published().limit(500)]
+        rows = evaluation(db.session, resources, content.catalogs.steps, projects)
     except Exception:  # a figure missing is better than a broken /stats
         db.session.rollback()
         current_app.logger.exception("ressources: evaluation failed")
         return None
     with _LOCK:
-        _CACHE[key] = (time.monotonic(), rows)
+        cache.clear()
+        cache[id(content)] = (time.monotonic(), rows)
     return rows
 
 
