@@ -7,14 +7,21 @@ FLASK := $(BIN)/flask --app app
 DSFR := node_modules/@gouvfr/dsfr/dist
 VENDOR := app/static/vendor
 
-.PHONY: help setup run test test-fast test-postgres lint fmt bench lock
+.PHONY: help setup check-pdf run test test-fast test-postgres lint fmt bench lock
 
 ## help: list the targets
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
 
 ## setup: virtualenv + Python deps, npm deps, local copy of the front-end assets (idempotent)
-setup: $(VENV)/.installed node_modules/.installed $(VENDOR)/.installed
+setup: $(VENV)/.installed node_modules/.installed $(VENDOR)/.installed check-pdf
+
+# The council summary PDF (WeasyPrint) needs Pango and HarfBuzz from the system.
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+check-pdf: $(VENV)/.installed
+	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || { \
+	  echo "WeasyPrint (synthèse PDF) ne trouve pas ses bibliothèques système (Pango, HarfBuzz)."; \
+	  echo "Sous Debian ou Ubuntu : sudo apt-get install $(PDF_DEBS)"; exit 1; }
 
 # Exact versions and hashes from requirements.lock (regenerate with `make lock`), then the
 # project itself without resolving anything again.
@@ -51,10 +58,8 @@ run: setup
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## test: the whole suite (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set)
-test: setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+## test: lint (below), then the whole suite (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set)
+test: lint
 	$(BIN)/pytest
 
 ## test-fast: the suite without the real-browser tests
@@ -65,10 +70,13 @@ test-fast: setup
 test-postgres: setup
 	TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test $(MAKE) test
 
-## lint: linter and formatter check
+## lint: ruff (with the complexity gate C90 ≤ 15), ruff format --check, mypy on app/engine and app/geo, djlint on the templates, check-yaml (the hooks of .pre-commit-config.yaml)
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/djlint app/templates --lint
+	git ls-files -z '*.yaml' '*.yml' | xargs -0 $(BIN)/check-yaml
 
 ## fmt: format the code and fix what the linter can fix
 fmt: setup

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.accounts.routes import bp as accounts_bp
+from app.accounts.routes import init_accounts
 from app.api import bp as api_bp
 from app.errors import bp as errors_bp
 from app.localisation import bp as localisation_bp
@@ -15,6 +17,7 @@ from app.reseau import bp as reseau_bp
 from app.ressources import bp as ressources_bp
 from app.sites import bp as sites_bp
 from app.stats import bp as stats_bp
+from app.synthese import bp as synthese_bp
 
 
 def register_blueprints(app: Flask) -> None:
@@ -28,7 +31,10 @@ def register_blueprints(app: Flask) -> None:
         parcours_bp,
         stats_bp,
         portfolio_bp,
+        synthese_bp,
+        accounts_bp,
         ressources_bp,
         reseau_bp,
     ):
         app.register_blueprint(bp)
+    init_accounts(app)  # Flask-Login, the access check of site routes, the action log

@@ -58,6 +58,33 @@ LIMITS: dict[str, tuple[str, str, list[str] | None]] = {
     "portfolio.create": ("RATELIMIT_UPLOADS", "20/minute", None),
     "portfolio.reimport": ("RATELIMIT_UPLOADS", "20/minute", None),
     "portfolio.api_lot": ("RATELIMIT_UPLOADS", "20/minute", None),
+    # The council summary PDF: about half a second of CPU each (bench/pdf_bench.py).
+    "synthese.pdf": ("RATELIMIT_PDF", "10/minute;60/hour", None),
+    # Accounts (issue 15): codes and invitations send mail; code tries are also capped per code.
+    "accounts.login": ("RATELIMIT_LOGIN_IP", "20/hour", ["POST"]),
+    "accounts.login_code": ("RATELIMIT_CODE_IP", "10/minute;60/hour", ["POST"]),
+    "accounts.invite": ("RATELIMIT_INVITATIONS", "30/hour", None),
+}
+
+
+# endpoint → (config key, default limit, methods, key function): limits counted per something
+# else than the client's address.
+def _email_key() -> str:
+    """The typed e-mail address, as a keyed hash (no address in the limiter's storage)."""
+    import hashlib
+    import hmac
+
+    from flask import request
+
+    from app.accounts.service import normalize_email
+
+    email = normalize_email(request.form.get("email")) or "(invalide)"
+    secret = current_app.config["SECRET_KEY"].encode()
+    return "email:" + hmac.new(secret, email.encode(), hashlib.sha256).hexdigest()
+
+
+KEYED_LIMITS = {
+    "accounts.login": ("RATELIMIT_LOGIN_EMAIL", "5/15 minutes;20/day", ["POST"], _email_key),
 }
 
 
@@ -75,4 +102,10 @@ def init_limits(app: Flask) -> Limiter:
         view = app.view_functions.get(endpoint)
         if view is not None:
             app.view_functions[endpoint] = limiter.limit(_limit(key, default), methods=methods)(view)
+    for endpoint, (key, default, methods, key_func) in KEYED_LIMITS.items():
+        view = app.view_functions.get(endpoint)
+        if view is not None:
+            app.view_functions[endpoint] = limiter.limit(
+                _limit(key, default), methods=methods, key_func=key_func
+            )(view)
     return limiter

@@ -147,3 +147,7 @@ def upsert(model, keys: dict, values: dict) -> None:
     values = {**values, "updated_at": utcnow()}
     statement = insert(model).values(**keys, **values)
     db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
+
+
+# Accounts, roles, invitations and the action log (issue 15) live in their own module.
+from app.accounts import models as _accounts_models  # noqa: E402,F401

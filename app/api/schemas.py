@@ -67,6 +67,45 @@ def year_property(converter, field, **kwargs) -> dict:
     return {}
 
 
+class Usages(fields.Field):
+    """``projet.usage``: one CNIG ``site_reconv_type`` value, or a list of them when the project
+    mixes several uses (logements + parc). A text stays a text; a list is deduplicated, in the
+    order given (an empty list is unknown)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        listed = ", ".join(f"« {v} »" for v in USAGES)
+        if isinstance(value, str):
+            if value not in USAGES:
+                raise ValidationError(f"Valeur inconnue « {value} ». Valeurs possibles : {listed}.")
+            return value
+        if not isinstance(value, list):
+            raise ValidationError("Une valeur texte ou une liste de valeurs texte est attendue.")
+        if len(value) > len(USAGES):
+            raise ValidationError(f"Au plus {len(USAGES)} valeurs.")
+        for item in value:
+            if not isinstance(item, str):
+                raise ValidationError("Chaque valeur de la liste doit être un texte.")
+            if item not in USAGES:
+                raise ValidationError(f"Valeur inconnue « {item} ». Valeurs possibles : {listed}.")
+        uses = list(dict.fromkeys(value))
+        if "inconnu" in uses and len(uses) > 1:
+            raise ValidationError("« inconnu » ne peut pas être combiné avec un usage.")
+        return uses or None
+
+
+def usage_property(converter, field, **kwargs) -> dict:
+    """apispec attribute function: document Usages as text-or-list of CNIG values."""
+    if isinstance(field, Usages):
+        values = list(USAGES)
+        return {
+            "oneOf": [
+                {"type": "string", "enum": values},
+                {"type": "array", "items": {"type": "string", "enum": values}, "uniqueItems": True},
+            ]
+        }
+    return {}
+
+
 class _Lenient(Schema):
     error_messages = {"type": "Un objet JSON est attendu."}
 
@@ -113,7 +152,18 @@ SiteSchema = _Lenient.from_dict(_SITE_FIELDS, name="SiteSchema")
 
 
 class ProjetSchema(_Lenient):
-    usage = _choice(USAGES, "Valeur CNIG site_reconv_type.")
+    usage = Usages(
+        allow_none=True,
+        metadata={
+            "description": (
+                "Usage envisagé : une valeur CNIG site_reconv_type, ou une liste de valeurs quand le "
+                'projet en combine plusieurs (par exemple ["habitat", "aménagement d\'espace '
+                'public"] pour des logements et un parc). Une étape ou un financement réservé à un '
+                "usage s'applique dès que la liste le contient."
+            ),
+            "example": ["habitat", "aménagement d'espace public"],
+        },
+    )
     porteur = _choice(PORTEURS)
     avancement = _choice(AVANCEMENTS)
 

@@ -51,6 +51,7 @@ def build_spec() -> dict:
         servers=[{"url": "/"}],
     )
     plugin.converter.add_attribute_function(s.year_property)
+    plugin.converter.add_attribute_function(s.usage_property)
     errors = {
         "400": _resp("JSON mal formé.", s.ErreursSchema),
         "413": _resp("Corps de requête de plus de 1 Mio.", s.ErreursSchema),

@@ -87,6 +87,8 @@ TYPE_KEYS = COMMON_KEYS | {"nom", "role", "annuaire", "url"}
 CONTACT_KEYS = COMMON_KEYS | {"type", "nom", "url", "couvre", "statut_epf", "perimetre_partiel"}
 RESOURCE_KEYS = COMMON_KEYS | {"titre", "description", "url", "type"}
 SOURCE_KEYS = {"url", "titre", "generale"}
+NAMED_KEYS = {"id", "titre", "si", "redaction"}
+NAMED_FILE = "conditions.yaml"
 
 
 class SchemeStatus(StrEnum):
@@ -248,6 +250,18 @@ class Resource(Item):
     kind: str
 
 
+@dataclass(frozen=True)
+class NamedCondition:
+    """A condition written once (``data/conditions.yaml``) and referenced by id; its title is the
+    reason users read when it holds (« Le sol est peut-être pollué »)."""
+
+    id: str
+    title: str
+    condition: Any
+    file: str = ""
+    line: int | None = None
+
+
 @dataclass
 class Catalogs:
     phases: list[Phase]
@@ -259,6 +273,7 @@ class Catalogs:
     steps_by_id: dict[str, Step] = field(default_factory=dict)
     phases_by_id: dict[str, Phase] = field(default_factory=dict)
     contacts_by_type: dict[str, list[Contact]] = field(default_factory=dict)
+    named_conditions: dict[str, NamedCondition] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.steps_by_id = {s.id: s for s in self.steps}
@@ -757,9 +772,14 @@ def load_catalogs(
     raw_types = r.items(types_path) if types_path.exists() else []
     raw_contacts = r.folder("contacts", exclude=("types.yaml",))
     raw_resources = r.folder("ressources")
+    raw_named = r.items(r.root / NAMED_FILE) if (r.root / NAMED_FILE).exists() else []
     resolve = _resolver(
-        vocabulary, [i.get("si") for _, i in raw_steps + raw_schemes if i.get("si") is not None]
+        vocabulary,
+        [i.get("si") for _, i in raw_steps + raw_schemes + raw_named if i.get("si") is not None],
     )
+    named = _parse_named(r, raw_named, resolve)
+    for _, item in raw_steps + raw_schemes:
+        expand_named(item.get("si"), named)
 
     resources = {
         x.id: x for x in _parse_all(r, raw_resources, lambda f, i, iid: _parse_resource(r, f, i, iid))
@@ -770,18 +790,55 @@ def load_catalogs(
     schemes = {
         x.id: x for x in _parse_all(r, raw_schemes, lambda f, i, iid: _parse_scheme(r, f, i, iid, resolve))
     }
+    phases_by_id = {p.id: p for p in phases}
     known = {
-        "phases": {p.id: p for p in phases},
+        "phases": phases_by_id,
         "types": types,
         "schemes": {str(i.get("id")) for _, i in raw_schemes},
         "resources": resources,
     }
     steps = _parse_all(r, raw_steps, lambda f, i, iid: _parse_step(r, f, i, iid, resolve, known))
     _check_prerequisites(r, raw_steps)
-    ordered = _topological(steps, known["phases"], r)
+    ordered = _topological(steps, phases_by_id, r)
     if r.errors:
         raise ContentInvalid(r.errors)
-    return Catalogs(phases, ordered, schemes, types, contacts, resources)
+    return Catalogs(phases, ordered, schemes, types, contacts, resources, named_conditions=named)
+
+
+def expand_named(node: Any, named: Mapping[str, NamedCondition]) -> None:
+    """Expand in place each reference ``{condition: id}`` to a known named condition into
+    ``{condition: id, titre: …, si: body}`` (see conditions.NAMED); unknown ids stay as written
+    and conditions.check reports them with the file and line."""
+    if isinstance(node, list):
+        for child in node:
+            expand_named(child, named)
+    elif isinstance(node, dict):
+        if conditions.NAMED in node:
+            found = named.get(str(node[conditions.NAMED]))
+            if found is not None and len(node) == 1:
+                node["titre"], node["si"] = found.title, found.condition
+            return
+        for key, child in node.items():
+            if key in conditions.COMBINATORS:
+                expand_named(child, named)
+
+
+def _parse_named(r: _Reader, raw: list[tuple[str, Mapping]], resolve) -> dict[str, NamedCondition]:
+    """``data/conditions.yaml``: each may reference the ones written above it."""
+    named: dict[str, NamedCondition] = {}
+    seen: dict[str, str] = {}
+    for file, item in raw:
+        iid = r.ident(file, item, seen)
+        r.unknown_keys(file, item, iid, NAMED_KEYS)
+        title = r.text(file, item, "titre", iid)
+        if item.get("si") is None:
+            r.add(file, item, iid, "champ obligatoire « si » manquant")
+            continue
+        expand_named(item["si"], named)
+        cond = r.condition(file, item, iid or "?", resolve)
+        if iid and title:
+            named[iid] = NamedCondition(iid, title, cond, file, line_of(item))
+    return named
 
 
 def _add_library(r: _Reader, phases: list[Phase], resources: dict[str, Resource]) -> None:

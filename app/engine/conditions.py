@@ -39,6 +39,10 @@ ALL = "toutes ces conditions"
 ANY = "une de ces conditions"
 NONE = "aucune de ces conditions"
 COMBINATORS = (ALL, ANY, NONE)
+# A named condition (data/conditions.yaml) referenced by id: ``{condition: sol-peut-etre-pollue}``.
+# The catalog loader expands it in place to ``{condition: id, titre: …, si: body}``; when it holds,
+# its title is the one reason given (written for users), otherwise the body explains itself.
+NAMED = "condition"
 
 KIND_QUESTION = "question"
 KIND_TERRITORY = "territoire"
@@ -240,6 +244,8 @@ def evaluate(
         condition = {ALL: condition}
     if not isinstance(condition, Mapping):
         raise ConditionSyntaxError(f"condition illisible : {condition!r}")
+    if NAMED in condition:
+        return _named(condition, facts, vocabulary)
     combinator = [k for k in condition if k in COMBINATORS]
     if combinator:
         if len(condition) != 1:
@@ -261,6 +267,18 @@ def evaluate(
     return Evaluation(
         value, reasons=[describe_atom(_as_observed(condition, facts), vocabulary, negated=not value)]
     )
+
+
+def _named(node: Mapping, facts: Mapping[Fact, Any], vocabulary: Vocabulary | None) -> Evaluation:
+    """A named condition: its title when it holds; unknown says only what is missing."""
+    if "si" not in node:
+        raise ConditionSyntaxError(f"condition nommée non résolue « {node[NAMED]} »")
+    ev = evaluate(node["si"], facts, vocabulary)
+    if ev.value is True:
+        return Evaluation(True, reasons=[str(node.get("titre") or node[NAMED])])
+    if ev.value is None:
+        return Evaluation(None, missing=ev.missing)
+    return ev
 
 
 def _as_observed(atom: Mapping, facts: Mapping[Fact, Any]) -> Mapping:
@@ -329,6 +347,8 @@ def atoms(condition: Any) -> Iterator[Mapping]:
         for key, child in condition.items():
             if key in COMBINATORS:
                 yield from atoms(child)
+        if NAMED in condition:
+            yield from atoms(condition.get("si"))
         if any(kind in condition for kind in KINDS):
             yield condition
 
@@ -355,6 +375,13 @@ def check(condition: Any, resolve: Callable[[Fact], FactInfo | None], where: str
         return _flat(check(child, resolve, f"{where}[{i + 1}]") for i, child in enumerate(condition))
     if not isinstance(condition, Mapping):
         return [f"{where} : une condition doit être un bloc (clé: valeur), pas {condition!r}"]
+    if NAMED in condition:
+        # Expanded by the catalog loader (its body is checked where it is defined) or unknown.
+        if "si" in condition:
+            return []
+        if len(condition) > 1:
+            return [f"{where} : « {NAMED} » s'écrit seul dans son bloc : {{{NAMED}: identifiant}}"]
+        return [f"{where} : condition nommée inconnue « {condition[NAMED]} » (voir data/conditions.yaml)"]
     if any(k in COMBINATORS for k in condition):
         return _check_combinator(condition, resolve, where)
     return _check_atom(condition, resolve, where)

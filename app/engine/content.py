@@ -29,9 +29,10 @@ from app.engine.content_rules import check_tree
 from app.engine.glossary import FILE as GLOSSARY_FILE
 from app.engine.glossary import Glossary, load_glossary
 from app.engine.indicator_defs import Definition, load_definitions
+from app.engine.parcours import PathEngine
 from app.engine.questionnaire.loader import load_questionnaire
 from app.engine.questionnaire.model import Questionnaire
-from app.engine.questionnaire.scenarios import run_scenarios
+from app.engine.scenarios import Runner
 from app.engine.usage import check_usage
 from app.engine.vocabulaire import default_vocabulary
 from app.engine.yamlsrc import ContentError, ContentInvalid
@@ -83,11 +84,16 @@ def _questionnaire_dir(root: Path) -> Path:
     return root / QUESTIONNAIRES if (root / QUESTIONNAIRES).is_dir() else root
 
 
-def _scenario_errors(questionnaire: Questionnaire, root: Path) -> list[ContentError]:
-    """``questionnaires/scenarios/*.yaml``: answers → expected visible questions."""
+def _scenario_errors(
+    questionnaire: Questionnaire, catalogs: Catalogs | None, root: Path, today: date
+) -> list[ContentError]:
+    """``questionnaires/scenarios/*.yaml`` (format in :mod:`app.engine.scenarios`): answers →
+    expected questions asked and, when the catalogs loaded, expected path."""
+    engine = PathEngine(catalogs, rule_vocabulary(questionnaire)) if catalogs is not None else None
+    runner = Runner(questionnaire, engine, today, catalogs_broken=catalogs is None and (root / DATA).is_dir())
     errors: list[ContentError] = []
     for path in sorted((_questionnaire_dir(root) / "scenarios").glob("*.yaml")):
-        errors += run_scenarios(questionnaire, path, str(path.relative_to(root)))
+        errors += runner.run_file(path, str(path.relative_to(root)))
     return errors
 
 
@@ -99,8 +105,6 @@ def _load(root: Path, today: date) -> tuple[Content | None, list[ContentError]]:
         questionnaire = load_questionnaire(_questionnaire_dir(root), display_root=root)
     except ContentInvalid as exc:
         errors += exc.errors
-    if questionnaire is not None:
-        errors += _scenario_errors(questionnaire, root)
     if (root / STATS_FILE).exists():
         try:
             indicators = load_definitions(root / STATS_FILE, str(STATS_FILE))
@@ -112,6 +116,8 @@ def _load(root: Path, today: date) -> tuple[Content | None, list[ContentError]]:
             catalogs = load_catalogs(data, questionnaire.vocabulary(), today=today)
         except ContentInvalid as exc:
             errors += exc.errors
+    if questionnaire is not None:
+        errors += _scenario_errors(questionnaire, catalogs, root, today)
     # Provenance and wording rules on every file, whatever else failed.
     ids = _ids(questionnaire, catalogs)
     errors += check_tree(root, today, ids)
@@ -145,6 +151,7 @@ def _ids(questionnaire: Questionnaire | None, catalogs: Catalogs | None) -> list
     if catalogs is not None:
         ids += [s.id for s in catalogs.steps] + list(catalogs.schemes) + list(catalogs.contact_types)
         ids += [c.id for c in catalogs.contacts] + list(catalogs.resources)
+        ids += list(catalogs.named_conditions)
     return ids
 
 

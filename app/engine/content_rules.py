@@ -36,6 +36,7 @@ USER_FIELDS = {
     "contacts": ("nom", "role", *COMMON_TEXT),
     "ressources": ("titre", "description", *COMMON_TEXT),
     "nouveautes": ("titre", "texte"),
+    "conditions": ("titre",),  # data/conditions.yaml: the title is the reason users read
 }
 STATS_FIELDS = ("nom", "unite", "definition", "methode")  # stats/indicateurs.yaml, shown on /stats
 GROUP_FIELDS = ("titre", "introduction")
@@ -106,9 +107,9 @@ def process_words(text: str) -> list[str]:
 def writing_dates(text: str) -> list[str]:
     """A date of writing in a text users read (« ajoutée le 2026-12-01 », an ISO date)."""
     out = []
-    if ISO_DATE.search(text):
+    if match := ISO_DATE.search(text):
         out.append(
-            f"date au format de rédaction « {ISO_DATE.search(text).group(0)} » dans un texte affiché "
+            f"date au format de rédaction « {match.group(0)} » dans un texte affiché "
             "(écrire « 25 avril 2025 » ; une date de rédaction va dans « redaction »)"
         )
     if DATED_EDIT.search(text):
@@ -336,8 +337,8 @@ def check_tree(root: str | Path, today: date, ids: Iterable[str] = ()) -> list[C
     for kind in USER_FIELDS:
         folder = data / kind
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-        if kind == "nouveautes" and (data / "nouveautes.yaml").exists():
-            paths = [data / "nouveautes.yaml"]
+        if kind in ("nouveautes", "conditions") and (data / f"{kind}.yaml").exists():
+            paths = [data / f"{kind}.yaml"]
         for path in paths:
             doc = walker.load(path)
             file = walker.name(path)

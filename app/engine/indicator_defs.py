@@ -73,7 +73,7 @@ def load_definitions(path: str | Path, display: str | None = None) -> dict[str, 
                 )
             )
             continue
-        out[ident] = Definition(
+        out[str(ident)] = Definition(
             **{k: str(item[k]).strip() for k in REQUIRED},
             questions=tuple(questions),
             line=line_of(item),

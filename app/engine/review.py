@@ -58,13 +58,13 @@ def review_report(cat: Catalogs, today: date, limit: int = 40) -> str:
         out.append(f"  {kind:<16} {n:>4}")
     out += [_line(e) for e in never if e.kind != "contact"][:limit]
 
-    checked = sorted((e for e in entries if e.item.checked_on), key=lambda e: e.item.checked_on)
+    checked = sorted(((e.item.checked_on, e) for e in entries if e.item.checked_on), key=lambda pair: pair[0])
     out += ["", "Par ancienneté de la vérification :"]
-    ages = Counter(age_bucket(e.item.checked_on, today) for e in checked)
+    ages = Counter(age_bucket(day, today) for day, _ in checked)
     for label in [b for _, b in AGE_BUCKETS] + [OLD]:
         out.append(f"  {label:<16} {ages.get(label, 0):>4}")
     out.append("  Les plus anciennes :")
-    out += [_line(e, f"{e.item.checked_on.strftime('%d/%m/%Y')}  ") for e in checked[:limit]]
+    out += [_line(e, f"{day.strftime('%d/%m/%Y')}  ") for day, e in checked[:limit]]
 
     doubts = [e for e in entries if e.item.to_confirm]
     out += ["", f"Doutes ouverts (« a_confirmer ») : {len(doubts)}"]

@@ -112,31 +112,13 @@ def question_usage(
         qid: QuestionUsage(qid, justification=q.justification) for qid, q in questionnaire.questions.items()
     }
 
-    def readers(condition: Any) -> set[str]:
-        return {fid for kind, fid in referenced_facts(condition) if kind == KIND_QUESTION and fid in usage}
-
     for group in questionnaire.groups:
-        for qid in readers(group.condition):
+        for qid in _readers(group.condition, usage):
             _add(usage[qid].visibility, f"groupe:{group.id}")
         for q in group.questions:
-            for qid in readers(q.condition):
+            for qid in _readers(q.condition, usage):
                 _add(usage[qid].visibility, q.id)
-    territory_read = False
-    if catalogs is not None:
-        for step in catalogs.steps:
-            territory_read |= any(kind == KIND_TERRITORY for kind, _ in referenced_facts(step.condition))
-            for qid in readers(step.condition):
-                u = usage[qid]
-                _add(u.steps, step.id)
-                for type_id in step.contact_types:
-                    _add(u.contacts, type_id)
-                for rid in step.resources:
-                    _add(u.resources, rid)
-        for scheme in catalogs.schemes.values():
-            territory_read |= any(kind == KIND_TERRITORY for kind, _ in referenced_facts(scheme.eligibility))
-            for qid in readers(scheme.eligibility):
-                _add(usage[qid].schemes, scheme.id)
-        territory_read |= any(c.covers for c in catalogs.contacts)
+    territory_read = _catalog_usage(usage, catalogs) if catalogs is not None else False
     for qid, indicators in (stats or {}).items():
         if qid in usage:
             usage[qid].stats = list(indicators)
@@ -144,6 +126,35 @@ def question_usage(
         if q.type == LOCALISATION:
             usage[qid].territory = territory_read or bool(stats)
     return usage
+
+
+def _catalog_usage(usage: dict[str, QuestionUsage], catalogs: Any) -> bool:
+    """Record the steps and schemes reading each question (with the steps' contacts and
+    resources); True when some condition or contact coverage reads the territory."""
+    territory_read = any(c.covers for c in catalogs.contacts)
+    for step in catalogs.steps:
+        territory_read |= _reads_territory(step.condition)
+        for qid in _readers(step.condition, usage):
+            u = usage[qid]
+            _add(u.steps, step.id)
+            for type_id in step.contact_types:
+                _add(u.contacts, type_id)
+            for rid in step.resources:
+                _add(u.resources, rid)
+    for scheme in catalogs.schemes.values():
+        territory_read |= _reads_territory(scheme.eligibility)
+        for qid in _readers(scheme.eligibility, usage):
+            _add(usage[qid].schemes, scheme.id)
+    return territory_read
+
+
+def _readers(condition: Any, usage: Mapping[str, QuestionUsage]) -> set[str]:
+    """The questions of ``usage`` that ``condition`` reads."""
+    return {fid for kind, fid in referenced_facts(condition) if kind == KIND_QUESTION and fid in usage}
+
+
+def _reads_territory(condition: Any) -> bool:
+    return any(kind == KIND_TERRITORY for kind, _ in referenced_facts(condition))
 
 
 def check_usage(

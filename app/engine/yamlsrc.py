@@ -62,7 +62,7 @@ class ContentError:
     """One problem in a content file, in words a content editor can act on."""
 
     file: str
-    line: int
+    line: int | None  # None: the whole file or folder
     id: str | None
     message: str
 

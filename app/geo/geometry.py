@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import shapely
@@ -187,7 +188,7 @@ def _geometries_from_geojson(data: dict, budget: _Budget | None = None, depth: i
         ) from exc
 
 
-def check_size(geoms: list[BaseGeometry]) -> None:
+def check_size(geoms: Sequence[BaseGeometry]) -> None:
     """Refuse, before any repair or union, a perimeter that is too detailed or too large to be
     one friche: more than ``MAX_VERTICES`` positions, ``MAX_PARTS`` polygons, or a bounding box
     wider or higher than ``MAX_EXTENT_M`` (cheap: counts and bounds only)."""
@@ -223,7 +224,7 @@ def check_area(geom: BaseGeometry, area_m2: float | None = None) -> float:
     return area
 
 
-def to_polygonal(geoms: list[BaseGeometry], notes: list[str] | None = None) -> BaseGeometry:
+def to_polygonal(geoms: Sequence[BaseGeometry], notes: list[str] | None = None) -> BaseGeometry:
     """Union the polygonal parts of ``geoms`` into a valid (Multi)Polygon, repairing invalid
     rings (self-intersections…) with ``make_valid``; raise :class:`GeoError` if nothing is left
     or if the perimeter is too detailed or too large (:func:`check_size`, :func:`check_area`).
@@ -355,7 +356,7 @@ def _transformer(epsg_from: int, crs_to: str) -> Transformer:
 def projection_for(geom: BaseGeometry) -> int | None:
     """EPSG code of the official projection for the geometry's territory, or ``None``."""
     p = geom.representative_point() if geom.geom_type != "Point" else geom
-    zone = zone_of(p.x, p.y)
+    zone = zone_of(p.x, p.y)  # type: ignore[attr-defined]  # a Point either way
     return ZONES[zone][1] if zone else None
 
 

@@ -165,7 +165,7 @@ def commune_for_geometry(geom: BaseGeometry) -> Commune | None:
     cost, whatever the perimeter's detail); exact intersections only for a perimeter too thin to
     hold a sample point."""
     if geom.geom_type == "Point":
-        return commune_at(geom.x, geom.y)
+        return commune_at(geom.x, geom.y)  # type: ignore[attr-defined]  # a Point
     ds = get_dataset()
     candidates = ds.tree.query(geom)
     if len(candidates) == 1 and ds.geoms[candidates[0]].intersects(geom):
@@ -177,10 +177,10 @@ def commune_for_geometry(geom: BaseGeometry) -> Commune | None:
     if len(holding):
         return ds.communes[ds.codes[holding.min()]]
     x0, y0, x1, y1 = geom.bounds
-    xs, ys = np.meshgrid(
+    grid_x, grid_y = np.meshgrid(
         np.linspace(x0, x1, SAMPLE_GRID + 2)[1:-1], np.linspace(y0, y1, SAMPLE_GRID + 2)[1:-1]
     )
-    xs, ys = xs.ravel(), ys.ravel()
+    xs, ys = grid_x.ravel(), grid_y.ravel()
     shapely.prepare(geom)
     inside = shapely.contains_xy(geom, xs, ys)
     codes = [c for c in communes_at(xs[inside], ys[inside]) if c is not None]

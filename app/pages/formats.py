@@ -47,6 +47,11 @@ def accord(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count}\u00a0{plural(count, singular, plural_form)}"
 
 
+def avancement(done: int, total: int) -> str:
+    """« 4 étapes sur 41 faites », « 1 étape sur 41 faite », « 0 étape sur 3 faite »."""
+    return f"{done}\u00a0{plural(done, 'étape')} sur {total} {plural(done, 'faite')}"
+
+
 def to_paris(moment: datetime) -> datetime:
     """``moment`` in Europe/Paris; a naive datetime is UTC."""
     if moment.tzinfo is None:
@@ -75,5 +80,6 @@ def heure_paris(value: datetime | str | None) -> str:
 
 bp.add_app_template_filter(accord, "accord")
 bp.add_app_template_filter(plural, "pluriel")
+bp.add_app_template_global(avancement, "avancement")
 bp.add_app_template_filter(date_fr, "date_fr")
 bp.add_app_template_filter(heure_paris, "heure_paris")

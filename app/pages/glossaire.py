@@ -30,8 +30,30 @@ def glossaire_filter(text) -> Markup:
     """The text (escaped, or Markup as is) with the first use of each term linked."""
     if text is None:
         return Markup("")
-    page = url_for("pages.glossaire") if has_request_context() else "/glossaire"
+    if not has_request_context():
+        page = "/glossaire"
+    else:
+        page = g.get("glossaire_url") or url_for("pages.glossaire")
     return current_content().glossary.annotate(text, seen_terms(), page_url=page)
+
+
+class separate_document:
+    """``with separate_document(url):`` renders a document of its own inside a request (a PDF,
+    one document per site of a ZIP): first uses counted afresh, glossary links absolute."""
+
+    def __init__(self, glossary_url: str):
+        self.url = glossary_url
+
+    def __enter__(self):
+        self.saved = (g.get("glossaire_vus"), g.get("glossaire_url"))
+        g.glossaire_vus, g.glossaire_url = set(), self.url
+        return self
+
+    def __exit__(self, *exc):
+        seen, url = self.saved
+        g.glossaire_vus = seen if seen is not None else set()
+        g.glossaire_url = url
+        return False
 
 
 @bp.route("/glossaire")

@@ -291,7 +291,7 @@ def _item_values(record, commune, facts_t, answers, progress, surface_m2, today,
         "commune_code": commune.code,
         "commune_nom": commune.nom,
         "statut": record.get("site_statut") or None,
-        "usage": effective.get("usage") if isinstance(effective.get("usage"), str) else None,
+        "usage": mapping.single_use(effective.get("usage")),
         "pollution": effective.get("sol_pollution_existe")
         if isinstance(effective.get("sol_pollution_existe"), str)
         else None,

@@ -1,10 +1,9 @@
 """ZIP of the council summaries: one document per site of the portfolio.
 
-Hook: the per-site PDF summary is built in the path pages (issue on the path page). When a
-module ``app.parcours.pdf`` exposes ``render_pdf(site) -> bytes``, each site's document is that
-PDF; until then it is a self-contained, printable HTML page of the same content (the site, its
-next step, its steps by phase with their funding and deadlines, its contacts). Only
-:func:`site_document` changes when the PDF lands.
+Each site's document is its council summary PDF (:func:`app.synthese.pdf.render_pdf`, the
+same as « Télécharger la synthèse (PDF) » on the site's pages). Where WeasyPrint's system
+libraries are missing, a self-contained, printable HTML page of the same content (the site, its
+next step, its steps by phase with their funding and deadlines, its contacts).
 """
 
 from __future__ import annotations
@@ -33,12 +32,12 @@ def _slug(text: str) -> str:
 
 def site_document(site: Site, item: PortfolioSite | None = None) -> tuple[str, bytes]:
     """(file extension, content) of one site's council summary."""
+    from app.synthese.pdf import PdfUnavailable, render_pdf
+
     try:
-        from app.parcours import pdf  # type: ignore[attr-defined]
-    except ImportError:
-        pdf = None
-    if pdf is not None and hasattr(pdf, "render_pdf"):
-        return "pdf", pdf.render_pdf(site)
+        return "pdf", render_pdf(site)
+    except PdfUnavailable:  # WeasyPrint's system libraries missing: the printable HTML page
+        pass
     from app.geo import get_commune
     from app.parcours.service import compute_for_site
 

@@ -4,7 +4,8 @@ Site questions use the CNIG field names and values verbatim (docs/architecture.m
 mapping is mostly the identity: a value is kept when the question offers it (``inconnu`` and
 values the questionnaire does not offer stay unknown), multi-valued fields are split on
 ``|``, numbers and years become integers. ``site_reconv_type`` feeds the project question
-``usage``.
+``usage`` (a multiple choice: one CNIG value is read as a one-item list; several uses are
+exported as ``mixte``, the standard holding a single value).
 """
 
 from __future__ import annotations
@@ -83,6 +84,15 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
+def single_use(value: Any) -> str | None:
+    """The one CNIG ``site_reconv_type`` value of a ``usage`` answer: a text as is, a list of one
+    use that use, several uses « mixte » (a mixed reconversion; the standard holds one value)."""
+    if isinstance(value, (list, tuple)):
+        uses = [v for v in value if isinstance(v, str) and v != "inconnu"]
+        return uses[0] if len(uses) == 1 else "mixte" if uses else None
+    return value if isinstance(value, str) else None
+
+
 def record_with_answers(
     record: dict[str, str], answers: dict[str, Any], questionnaire: Questionnaire
 ) -> dict[str, str]:
@@ -100,6 +110,8 @@ def record_with_answers(
             if field.enum and "inconnu" in field.enum:
                 out[name] = "inconnu"
             continue
+        if name == "site_reconv_type" and isinstance(value, (list, tuple)):
+            value = single_use(value)
         text = text_of(value)
         field = schema.field(name)
         if field.enum and MULTI in text:

@@ -60,6 +60,12 @@ def _has(answers: dict, qid: str, values: set) -> bool:
     return value in values
 
 
+def _only(answers: dict, qid: str, value: str) -> bool:
+    """The answer is ``value`` alone (a multiple-choice answer may hold several values)."""
+    given = answers.get(qid)
+    return (given if isinstance(given, list) else [given]) == [value]
+
+
 def summarise(path, progress: dict[str, str], answers: dict[str, Any], today: date | None = None) -> dict:
     """The portfolio line of one site. ``path`` is an :class:`app.engine.parcours.PathResult`,
     ``progress`` maps step ids to the user's status, ``answers`` the effective answers."""
@@ -88,7 +94,7 @@ def summarise(path, progress: dict[str, str], answers: dict[str, Any], today: da
     heavy, light = [], []
     for qid, values, points, sentence in HEAVY:
         if _has(answers, qid, values) and sentence not in heavy:
-            if qid == "urba_zone_type" and answers.get("usage") == "renaturation":
+            if qid == "urba_zone_type" and _only(answers, "usage", "renaturation"):
                 continue
             score -= points
             heavy.append(sentence)

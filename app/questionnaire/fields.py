@@ -38,9 +38,20 @@ def _stored_as_form(question: Question, value: Any) -> list[str]:
     return [str(value)]
 
 
-def build_field(question: Question, answer, raw: list[str] | None, error: str | None) -> dict:
+def build_field(
+    question: Question,
+    answer,
+    raw: list[str] | None,
+    error: str | None,
+    hidden: bool = False,
+    new: bool = False,
+) -> dict:
     """Everything the template needs for one question. ``raw`` is what the user just typed (kept
-    on a validation error); otherwise the stored answer is shown."""
+    on a validation error); otherwise the stored answer is shown.
+
+    ``hidden``: a follow-up whose condition is false for now — carried by the page (``hidden``
+    attribute, controls disabled: never submitted) for questionnaire.js to show when an answer
+    opens it. ``new``: a follow-up the last answer opened (flagged on the page shown again)."""
     current = raw if raw is not None else _stored_as_form(question, answer.value if answer else None)
     p: dict[str, Any] = {
         "id": question.id,
@@ -49,12 +60,16 @@ def build_field(question: Question, answer, raw: list[str] | None, error: str | 
         "hint": question.hint,
         "error": error,
         "required": question.required,
+        "optional": not question.required and question.type != LOCALISATION,
         "attrs": {},
     }
     field = {
         "question": question,
         "p": p,
         "macro": "input",
+        "hidden": hidden,
+        "new": new,
+        "conditional": question.condition is not None,
         "dont_know": False,
         "source": answer.source if answer is not None and answer.source and raw is None else None,
         "why": markdown(question.why) if question.why else None,
@@ -68,7 +83,13 @@ def build_field(question: Question, answer, raw: list[str] | None, error: str | 
         choices = question.visible_choices
         selected = set(current)
         p["choices"] = [
-            {"value": c.value, "label": c.label, "hint": c.hint, "checked": c.value in selected}
+            {
+                "value": c.value,
+                "label": c.label,
+                "hint": c.hint,
+                "checked": c.value in selected,
+                "disabled": hidden,
+            }
             for c in choices
         ]
         if question.type == CHOIX_MULTIPLE:
@@ -78,6 +99,7 @@ def build_field(question: Question, answer, raw: list[str] | None, error: str | 
             field["macro"] = "select"
             p["value"] = current[0] if current else ""
             p["placeholder"] = "Sélectionner une réponse"
+            p["attrs"] = {"disabled": hidden}
         else:
             field["macro"] = "radios"
             p["inline"] = question.type == OUI_NON
@@ -97,4 +119,5 @@ def build_field(question: Question, answer, raw: list[str] | None, error: str | 
         field["dont_know_checked"] = UNKNOWN in current and not typed
     elif question.type == TEXTE_COURT:
         p["attrs"] = {"maxlength": question.max_length, "autocomplete": "off"}
+    p["attrs"]["disabled"] = hidden
     return field

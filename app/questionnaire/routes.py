@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from app.engine.questionnaire.answers import validate_answer
 from app.engine.questionnaire.model import LOCALISATION
+from app.engine.questionnaire.page import client_rules, conditional_questions, evaluate_submission
 from app.events import record
 from app.extensions import db
 from app.geo import get_commune
@@ -16,9 +18,11 @@ from . import bp
 from .fields import build_field
 from .service import (
     ORIGIN_FIELD,
+    SEEN_FIELD,
     form_origin,
     get_questionnaire,
     read_origin,
+    read_seen,
     save_answers,
     site_facts,
     territory_of,
@@ -78,29 +82,50 @@ def group(token: str, group_id: str):
     raw_values: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
     conflicts: dict[str, str] = {}
+    revealed: list[str] = []
 
     if request.method == "POST":
         action = request.form.get("action", "suivant")
-        values = {}
-        for q in questions:
-            if q.type == LOCALISATION:
-                continue
-            raw = request.form.getlist(q.id)
-            value, error = validate_answer(q, raw)
-            raw_values[q.id] = raw  # shown again as typed if the page has an error
-            if error:
-                errors[q.id] = error
-            else:
-                values[q.id] = value
-        conflicts = save_answers(site, values, questionnaire, read_origin(request.form.get(ORIGIN_FIELD)))
+        # Visibility follows the answers being submitted, not only the saved ones.
+        submission = evaluate_submission(
+            group,
+            facts,
+            {q.id: request.form.getlist(q.id) for q in group.questions if q.type != LOCALISATION},
+            site.answer_map(),
+            read_seen(request.form.get(SEEN_FIELD)),
+        )
+        answered = set(submission.values) | set(submission.errors)
+        raw_values = {  # shown again as typed (a follow-up hidden now keeps what it held)
+            q.id: request.form.getlist(q.id)
+            for q in group.questions
+            if q.id in answered or (q.id in submission.ignored and q.id in request.form)
+        }
+        errors = dict(submission.errors)
+        conflicts = save_answers(
+            site, submission.values, questionnaire, read_origin(request.form.get(ORIGIN_FIELD))
+        )
         errors.update(conflicts)
-        if (action == "precedent" and not conflicts) or not errors:
-            shown = {q.id for q in questions}
-            return _after_save(site, questionnaire, group, shown, action, back_to_summary)
+        revealed = [q.id for q in submission.revealed]
+        if (action == "precedent" and not conflicts) or (not errors and not revealed):
+            return _after_save(site, questionnaire, group, action, back_to_summary)
         db.session.commit()  # valid answers of the page are kept even when another one is wrong
         answers = {a.question_id: a for a in site.answers}
+        questions = submission.visible
 
-    fields = [build_field(q, answers.get(q.id), raw_values.get(q.id), errors.get(q.id)) for q in questions]
+    shown_ids = {q.id for q in questions}
+    dynamic = {q.id for q in conditional_questions(group)}
+    page_questions = [q for q in group.questions if q.id in shown_ids or q.id in dynamic]
+    fields = [
+        build_field(
+            q,
+            answers.get(q.id),
+            raw_values.get(q.id) if q.id not in revealed else None,
+            errors.get(q.id),
+            hidden=q.id not in shown_ids,
+            new=q.id in revealed,
+        )
+        for q in page_questions
+    ]
     summary_errors = [
         {"href": f["error_href"], "label": f["p"]["label"], "message": f["p"]["error"]}
         for f in fields
@@ -113,45 +138,35 @@ def group(token: str, group_id: str):
         group=group,
         fields=fields,
         errors=summary_errors,
-        step=visible.index(group) + 1,
-        steps=len(visible),
+        revealed=revealed,
+        page_number=visible.index(group) + 1,
+        pages=len(visible),
         previous=previous,
         following=following,
         back_to_summary=back_to_summary,
         commune=commune,
         location_url=location_url(token),
-        origin=form_origin(questions, answers),
+        origin=form_origin(group.questions, answers),
+        seen=",".join(q.id for q in questions),
+        rules=json.dumps(client_rules(group, facts), ensure_ascii=False, separators=(",", ":")),
     ), (409 if conflicts else 422 if errors else 200)
 
 
-def _after_save(site, questionnaire, group, shown_ids, action, back_to_summary):
+SAVED = "Vos réponses sont enregistrées."
+
+
+def _after_save(site, questionnaire, group, action, back_to_summary):
     token = site.token
     db.session.flush()
     facts = site_facts(site, questionnaire)
     visible, previous, following = _neighbours(questionnaire, group, facts)
+    flash(SAVED, "success")
     if action == "precedent":
         db.session.commit()
         if previous is None:
             return redirect(location_url(token))
         return redirect(url_for("questionnaire.group", token=token, group_id=previous.id))
     answers = site.answer_map()
-    if group in visible:
-        new = [
-            q
-            for q in questionnaire.visible_questions(group, facts)
-            if q.id not in shown_ids and q.id not in answers and q.type != LOCALISATION
-        ]
-        if new:
-            db.session.commit()
-            flash("Votre réponse fait apparaître de nouvelles questions sur cette page.", "info")
-            return redirect(
-                url_for(
-                    "questionnaire.group",
-                    token=token,
-                    group_id=group.id,
-                    **({"retour": "synthese"} if back_to_summary else {}),
-                )
-            )
     if back_to_summary:
         db.session.commit()
         return redirect(url_for("questionnaire.summary", token=token))

@@ -37,7 +37,16 @@ def site_facts(site: Site, questionnaire: Questionnaire | None = None) -> dict:
 
 
 ORIGIN_FIELD = "_origine"  # hidden form field: the answers as the form showed them (JSON)
+SEEN_FIELD = "questions_affichees"  # hidden form field: the questions the page showed (ids, comma-separated)
 _UNKNOWN = object()
+
+
+def read_seen(raw: str | None) -> list[str] | None:
+    """The questions the submitted page showed (kept current by questionnaire.js), or None when
+    the form sent none: the server then takes those visible with the saved answers."""
+    if raw is None:
+        return None
+    return [part.strip() for part in raw.split(",")[:500] if part.strip()]
 
 
 def form_origin(questions, answers: dict[str, Answer]) -> str:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template
+from flask import flash, redirect, render_template, url_for
 
 from app.events import record
 from app.extensions import db
 from app.geo import get_commune
 from app.models import Site
 from app.questionnaire.service import get_questionnaire, progress_of, site_facts
+from app.synthese.pdf import summary_for
 
 from . import bp
 from .service import PRIVATE_LINK, get_site_or_404, location_url, public_url
@@ -27,7 +28,7 @@ def start():
     flash(
         "Votre site est créé. Sans compte, son lien personnel est la seule façon de le retrouver : "
         f"ajoutez-le à vos favoris ou notez-le — {PRIVATE_LINK}",
-        "info",
+        "success",
     )
     return redirect(location_url(site.token), code=303)
 
@@ -38,11 +39,14 @@ def show(token: str):
     questionnaire = get_questionnaire()
     facts = site_facts(site, questionnaire)
     commune = get_commune(site.commune_code) if site.commune_code else None
+    summary, _ = summary_for(site)
     return render_template(
         "sites/show.html",
         site=site,
         commune=commune,
         progress=progress_of(site, questionnaire, facts),
+        summary=summary,
+        step_url=lambda step_id: url_for("parcours.step_page", token=token, step_id=step_id),
         site_url=public_url("sites.show", token=token),
         location_url=location_url(token),
     )

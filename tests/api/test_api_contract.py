@@ -42,7 +42,7 @@ def test_contract_example_returns_an_ordered_explained_path(client):
     ids = [s["id"] for s in body["etapes"]]
     assert ids.index("inventaire-site") < ids.index("pollution-diagnostic")
     pollution = next(s for s in body["etapes"] if s["id"] == "pollution-diagnostic")
-    assert any("pollution supposée" in r.lower() for r in pollution["pourquoi"])
+    assert "Le sol est peut-être pollué" in pollution["pourquoi"]
     contact_ids = {c["id"] for c in body["contacts"]}
     scheme_status = {f["id"]: f["statut"] for f in body["financements"]}
     for step in body["etapes"]:

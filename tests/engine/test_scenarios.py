@@ -1,4 +1,5 @@
-"""Engine scenarios written in YAML: site + project + territory → expected path."""
+"""Path scenarios on the test fixture (tests/fixtures/content: catalogs alone, no questionnaire),
+run by the one scenario runner (app/engine/scenarios.py) that `flask content check` uses."""
 
 from __future__ import annotations
 
@@ -6,58 +7,42 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
-from app.api.bodies import path_body
-from app.engine.catalogs import load_catalogs
+from app.engine.catalogs import SchemeStatus, load_catalogs
 from app.engine.facts import build_facts
 from app.engine.parcours import PathEngine
+from app.engine.scenarios import Runner
 
 HERE = Path(__file__).parent
 FIXTURE = HERE.parent / "fixtures" / "content"
-SCENARIOS = sorted((HERE / "scenarios").glob("*.yaml"))
+FILES = sorted((HERE / "scenarios").glob("*.yaml"))
 
 
 @pytest.fixture(scope="module")
 def engine():
-    return PathEngine(load_catalogs(FIXTURE))
+    return PathEngine(load_catalogs(FIXTURE, today=date(2026, 6, 1)))
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-def test_scenario(engine, path):
-    sc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    today = sc["today"] if isinstance(sc["today"], date) else date.fromisoformat(sc["today"])
-    answers = {**sc.get("site", {}), **sc.get("projet", {})}
-    result = engine.compute(build_facts(answers, sc.get("territoire")), today=today)
-    out = path_body(result, None)
-    exp = sc["attendu"]
-    steps = {s["id"]: s for s in out["etapes"]}
-    assert [s["id"] for s in out["etapes"]] == exp["etapes"], sc["nom"]
-    for sid, status in exp.get("statuts", {}).items():
-        assert steps[sid]["statut"] == status, sid
-    for sid, keys in exp.get("a_preciser", {}).items():
-        assert steps[sid]["questions_a_preciser"] == keys, sid
-        assert any(r.startswith("À préciser") for r in steps[sid]["pourquoi"]), sid
-    schemes = {f["id"]: f for f in out["financements"]}
-    for fid, fields in exp.get("financements", {}).items():
-        assert fid in schemes, fid
-        for key, value in fields.items():
-            assert schemes[fid][key] == value, (fid, key)
-    for fid in exp.get("absents", []):
-        assert fid not in schemes, fid
-    for sid, ids in exp.get("financements_etape", {}).items():
-        assert steps[sid]["financements"] == ids, sid
-    for sid, ids in exp.get("contacts", {}).items():
-        assert steps[sid]["contacts"] == ids, sid
-    for sid, text in exp.get("pourquoi_contient", {}).items():
-        assert any(text in r for r in steps[sid]["pourquoi"]), steps[sid]["pourquoi"]
-    # Invariants: every step explains itself; a closed scheme is never attached to a step.
-    closed = {f["id"] for f in out["financements"] if f["statut"] == "clos"}
-    for s in out["etapes"]:
-        assert s["pourquoi"]
-        assert not closed & set(s["financements"])
-        if s["statut"] == "a_verifier":
-            assert s["questions_a_preciser"]
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_scenario_file(engine, path):
+    errors = Runner(None, engine, date(2026, 6, 1)).run_file(path, path.name)
+    assert not errors, "\n".join(str(e) for e in errors)
+
+
+def test_runner_reports_a_wrong_expectation(engine):
+    runner = Runner(None, engine, date(2026, 6, 1))
+    messages = runner.run(
+        {
+            "nom": "faux",
+            "reponses": {"proprietaire": "commune"},
+            "absentes": ["inventaire"],
+            "statuts": {"proprietaire": "a_verifier"},
+            "financements": {"fonds-vert": "clos"},
+        }
+    )
+    assert "l'étape « inventaire » ne devrait pas être proposée" in messages
+    assert any(m.startswith("financement « fonds-vert », « statut »") for m in messages)
+    assert len(messages) == 3, messages
 
 
 def test_real_catalogs_compute_a_path(content):
@@ -70,4 +55,6 @@ def test_real_catalogs_compute_a_path(content):
     )
     result = engine.compute(facts)
     assert result.steps
-    assert all(s.scheme.status(result.today) != "clos" for st in result.steps for s in st.schemes)
+    assert all(
+        s.scheme.status(result.today) != SchemeStatus.CLOSED for st in result.steps for s in st.schemes
+    )

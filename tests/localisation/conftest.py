@@ -9,7 +9,11 @@ import struct
 import threading
 import zlib
 
+import weakref
+
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from app.clients import clear_caches
 from app.extensions import db
@@ -130,3 +134,20 @@ def map_server(database_url, _schema, httpserver):
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
+
+
+# Tests here build extra apps (production settings, rate limits, a live server), each with its
+# own pool: close them after every test (a shared PostgreSQL server has few connections).
+_ENGINES: weakref.WeakSet = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _remember(connection):
+    _ENGINES.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def _close_pools():
+    yield
+    for engine in list(_ENGINES):
+        engine.dispose()

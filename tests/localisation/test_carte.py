@@ -82,6 +82,27 @@ def test_parcel_route_when_the_cadastre_fails_is_a_french_message(client, cadast
     assert r.get_json()["erreur"].startswith("Le cadastre n'a pas pu être consulté ; vous pouvez réessayer")
 
 
+def test_a_slow_cadastre_cannot_hold_the_click(client, cadastre, app):
+    import threading
+
+    from werkzeug import Response
+
+    released = threading.Event()
+
+    def slow(_request):
+        released.wait(10)  # answers well after the call's deadline
+        return Response(json.dumps(parcel_collection()), content_type="application/json")
+
+    cadastre.expect_request("/cadastre/parcelle").respond_with_handler(slow)
+    app.config["ENRICHMENT_TIMEOUT"] = 0.5
+    try:
+        r = client.get("/localisation/parcelle", query_string=CLICK)
+    finally:
+        released.set()
+    # a parcel would have come back had the call waited: the deadline cut it short
+    assert r.status_code == 503 and "réessayer" in r.get_json()["erreur"]
+
+
 def test_parcel_route_when_there_is_no_parcel(client, cadastre):
     serve_parcel(cadastre, {"type": "FeatureCollection", "features": []})
     r = client.get("/localisation/parcelle", query_string=CLICK)

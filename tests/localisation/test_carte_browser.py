@@ -106,3 +106,13 @@ def test_choosing_a_homonym_recentres_the_map(map_page):
           return path.width > map.width / 2 || path.height > map.height / 2;
         }"""
     )
+
+    # the perimeter file input speaks French whatever the browser's language
+    assert page.inner_text(".loc-upload__bouton") == "Choisir un fichier"
+    assert page.inner_text(".loc-upload__nom") == "Aucun fichier choisi"
+    page.set_input_files(
+        "#fichier", files=[{"name": "friche.geojson", "mimeType": "application/json", "buffer": b"{}"}]
+    )
+    assert page.inner_text(".loc-upload__nom") == "friche.geojson"
+    violations = run_axe(page)
+    assert violations == [], violations

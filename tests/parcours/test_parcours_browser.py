@@ -52,7 +52,7 @@ def test_path_page_mark_step_done_with_keyboard(page, site_token):
     why.click()
     expect(why).to_have_attribute("aria-expanded", "true")
     expect(page.locator("#pourquoi-pollution-diagnostic")).to_be_visible()
-    expect(page.locator("#pourquoi-pollution-diagnostic")).to_contain_text("ollution supposée")
+    expect(page.locator("#pourquoi-pollution-diagnostic")).to_contain_text("Le sol est peut-être pollué")
 
     # Keyboard only: choose « Fait » in the card's select, Tab to its button, Enter.
     select = page.locator(f"#etape-{STEP}-statut")

@@ -74,7 +74,7 @@ def test_path_page_shows_phases_steps_and_explanations(client, site):
     assert "Prochaine étape : Rassembler ce que l&#39;on sait déjà du site" in html
     assert "Connaître et sécuriser le site" in html and "Diagnostiquer le site" in html
     assert "Pourquoi cette étape ?" in html
-    assert "pollution supposée" in html.lower()
+    assert "Le sol est peut-être pollué" in html
     assert "Loos-en-Gohelle" in html
     assert 'href="https://' in html  # contacts, funding and resources link to official pages
     event = Event.query.filter_by(type="parcours_consulte").one()

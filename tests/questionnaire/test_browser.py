@@ -31,7 +31,7 @@ def test_questionnaire_with_keyboard_and_axe(page):
 
     # A questionnaire page with help texts: accessible, self-contained.
     page.goto(f"{base}/sites/{token}/questionnaire/pollution")
-    assert "Étape 3 sur 10" in page.locator(".fr-stepper").inner_text()
+    assert "Page 3 sur 10" in page.locator(".fr-stepper").inner_text()
     violations = run_axe(page)
     save_screenshot(page, "questionnaire-pollution")
     assert violations == [], violations
@@ -61,7 +61,7 @@ def test_questionnaire_with_keyboard_and_axe(page):
     tab_to(page, "el.tagName === 'BUTTON' && el.value === 'suivant'")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/questionnaire/proprietaire$"))
-    assert "Étape 6 sur 10" in page.locator(".fr-stepper").inner_text()
+    assert "Page 6 sur 10" in page.locator(".fr-stepper").inner_text()
 
     # Back to the page with the browser's back button: the answers are there.
     page.go_back()

@@ -325,12 +325,12 @@ def test_app_serves_only_the_content_the_check_accepts(tmp_path, database_url):
     """A draft whose step reads an unknown question: the check rejects it, so the app does not start
     on it (the audit found the app serving such a draft through a separate data setting)."""
     root = shipped_copy(tmp_path)
-    path = root / "data" / "etapes" / "1-connaitre.yaml"
+    path = root / "data" / "conditions.yaml"
     text = path.read_text(encoding="utf-8")
     assert "question: site_clos" in text
     path.write_text(text.replace("question: site_clos", "question: site_clôturé", 1), encoding="utf-8")
     errors = [str(e) for e in check_content(root)]
-    assert any("data/etapes/1-connaitre.yaml, ligne" in e and "site_clôturé" in e for e in errors), errors
+    assert any("data/conditions.yaml, ligne" in e and "site_clôturé" in e for e in errors), errors
     with pytest.raises(RuntimeError) as info:
         make_app(database_url, CONTENT_ROOT=str(root))
     assert "site_clôturé" in str(info.value)

@@ -12,9 +12,11 @@ One module per responsibility:
 - :mod:`.answers` — ``validate_answer``: submitted form values → stored value or French message;
 - :mod:`.loader` — ``load_questionnaire``: YAML → model, one parser per block;
 - :mod:`.checks` — conditions, CNIG values, unreachable groups and questions;
-- :mod:`.scenarios` — ``run_scenarios``: answers → expected visible questions.
+- :mod:`.page` — one page being filled: visibility with the submitted answers
+  (``evaluate_submission``) and the same rules for the browser (``client_rules``).
 
-The public names are re-exported here. No Flask import.
+Scenarios (answers → expected questions and path) have one runner for the whole content:
+:mod:`app.engine.scenarios`. The public names are re-exported here. No Flask import.
 """
 
 from app.engine.conditions import can_be_true
@@ -38,7 +40,6 @@ from app.engine.questionnaire.model import (
     Questionnaire,
     format_number,
 )
-from app.engine.questionnaire.scenarios import run_scenarios
 
 __all__ = [
     "ANNEE",
@@ -59,6 +60,5 @@ __all__ = [
     "can_be_true",
     "format_number",
     "load_questionnaire",
-    "run_scenarios",
     "validate_answer",
 ]

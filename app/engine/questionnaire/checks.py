@@ -4,6 +4,7 @@ no cycle), CNIG values, and groups or questions that could never be shown. No Fl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from app.engine.conditions import (
@@ -15,7 +16,7 @@ from app.engine.conditions import (
     check,
     referenced_facts,
 )
-from app.engine.questionnaire.model import CHOICE_TYPES, LOCALISATION, UNKNOWN, Questionnaire
+from app.engine.questionnaire.model import CHOICE_TYPES, LOCALISATION, UNKNOWN, Group, Question, Questionnaire
 from app.engine.vocabulaire import question_choices
 from app.engine.yamlsrc import ContentError, line_of
 
@@ -36,6 +37,31 @@ def check_questionnaire(qn: Questionnaire, errors: Errors) -> None:
         _check_reachable(qn, errors)
 
 
+@dataclass(frozen=True)
+class _Owner:
+    """A group or a question that carries a condition, and where it stands in the questionnaire."""
+
+    node: str  # graph node: the question id, or « groupe:<id> »
+    ident: str
+    condition: Any
+    file: str
+    line: int | None
+    position: tuple[int, int]  # (group index, question index; -1 for the group itself)
+
+
+def _owners(qn: Questionnaire) -> list[_Owner]:
+    owners = []
+    for gi, g in enumerate(qn.groups):
+        owners.append(
+            _Owner(GROUP_NODE + g.id, g.id, g.condition, g.file, line_of(g.condition, g.line), (gi, -1))
+        )
+        owners += [
+            _Owner(q.id, q.id, q.condition, q.file, line_of(q.condition, q.line), (gi, qi))
+            for qi, q in enumerate(g.questions)
+        ]
+    return owners
+
+
 def _check_conditions(qn: Questionnaire, errors: Errors) -> None:
     """Syntax, unknown ids and values, conditions only over earlier questions, no cycle.
 
@@ -44,50 +70,63 @@ def _check_conditions(qn: Questionnaire, errors: Errors) -> None:
     visible question appears after submission).
     """
     vocab = qn.vocabulary()
-    position: dict[str, tuple[int, int]] = {}
-    for gi, g in enumerate(qn.groups):
-        for qi, q in enumerate(g.questions):
-            position[q.id] = (gi, qi)
-    graph: dict[str, set[str]] = {}
 
     def resolve(fact: Fact) -> FactInfo | None:
-        if (
-            fact[0] == KIND_QUESTION
-            and fact[1] in qn.questions
-            and qn.questions[fact[1]].type == LOCALISATION
-        ):
+        question = qn.questions.get(fact[1]) if fact[0] == KIND_QUESTION else None
+        if question is not None and question.type == LOCALISATION:
             return None
         return vocab.get(fact)
 
-    owners = []
-    for gi, g in enumerate(qn.groups):
-        owners.append((GROUP_NODE + g.id, g.id, g.condition, g.file, line_of(g.condition, g.line), (gi, -1)))
-        owners += [
-            (q.id, q.id, q.condition, q.file, line_of(q.condition, q.line), (gi, qi))
-            for qi, q in enumerate(g.questions)
-        ]
-    for node, ident, cond, file, line, _ in owners:
-        if cond is None:
-            continue
-        for message in check(cond, resolve):
-            errors.add(file, None, ident, message, line=line)
-        graph[node] = {
-            fid for kind, fid in referenced_facts(cond) if kind == KIND_QUESTION and fid in qn.questions
+    owners = [o for o in _owners(qn) if o.condition is not None]
+    graph: dict[str, set[str]] = {}
+    for o in owners:
+        for message in check(o.condition, resolve):
+            errors.add(o.file, None, o.ident, message, line=o.line)
+        graph[o.node] = {
+            fid
+            for kind, fid in referenced_facts(o.condition)
+            if kind == KIND_QUESTION and fid in qn.questions
         }
+    cycles = _cycles(qn, owners, graph)
+    in_cycle = {node for path in cycles for node in path}
+    _check_order(qn, [o for o in owners if o.node not in in_cycle], graph, errors)
+    for path in cycles:
+        start = path[0]
+        owner: Group | Question | None = (
+            qn.group(start[len(GROUP_NODE) :]) if start.startswith(GROUP_NODE) else qn.questions[start]
+        )
+        if owner is None:  # a cycle starts at a group or a question of the questionnaire
+            continue
+        shown = [p[len(GROUP_NODE) :] if p.startswith(GROUP_NODE) else p for p in path]
+        errors.add(
+            owner.file,
+            None,
+            shown[0],
+            "cycle dans les conditions : " + " → ".join(shown + [shown[0]]),
+            line=line_of(owner.condition, owner.line),
+        )
+
+
+def _cycles(qn: Questionnaire, owners: list[_Owner], graph: dict[str, set[str]]) -> list[list[str]]:
     group_of = {q.id: q.group_id for q in qn.questions.values()}
     cycles: list[list[str]] = []
     in_cycle: set[str] = set()
-    for node, *_ in owners:
-        if node in in_cycle or node not in graph:
+    for o in owners:
+        if o.node in in_cycle:
             continue
-        path = _find_cycle(node, graph, group_of)
+        path = _find_cycle(o.node, graph, group_of)
         if path:
             cycles.append(path)
             in_cycle |= set(path)
-    for node, ident, cond, file, line, (gi, qi) in owners:
-        if cond is None or node in in_cycle:
-            continue
-        for dep in sorted(graph.get(node, ())):
+    return cycles
+
+
+def _check_order(qn: Questionnaire, owners: list[_Owner], graph: dict[str, set[str]], errors: Errors) -> None:
+    """A condition reads only questions asked before it (earlier groups, or earlier on its page)."""
+    position = {q.id: (gi, qi) for gi, g in enumerate(qn.groups) for qi, q in enumerate(g.questions)}
+    for o in owners:
+        gi, qi = o.position
+        for dep in sorted(graph.get(o.node, ())):
             dgi, dqi = position[dep]
             if (dgi, dqi) < (gi, qi) and (qi >= 0 or dgi < gi):
                 continue
@@ -99,18 +138,7 @@ def _check_conditions(qn: Questionnaire, errors: Errors) -> None:
                 where = "plus bas sur la même page : placez-la avant la question qui en dépend"
             else:
                 where = "plus loin dans le questionnaire : une condition ne lit que des questions déjà posées"
-            errors.add(file, None, ident, f"la condition lit « {dep} », posée {where}", line=line)
-    for path in cycles:
-        start = path[0]
-        owner = qn.group(start[len(GROUP_NODE) :]) if start.startswith(GROUP_NODE) else qn.questions[start]
-        shown = [p[len(GROUP_NODE) :] if p.startswith(GROUP_NODE) else p for p in path]
-        errors.add(
-            owner.file,
-            None,
-            shown[0],
-            "cycle dans les conditions : " + " → ".join(shown + [shown[0]]),
-            line=line_of(owner.condition, owner.line),
-        )
+            errors.add(o.file, None, o.ident, f"la condition lit « {dep} », posée {where}", line=o.line)
 
 
 GROUP_NODE = "groupe:"

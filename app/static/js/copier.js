@@ -1,4 +1,6 @@
-// Progressive enhancement: a « Copier le lien » button (hidden without JavaScript).
+// Progressive enhancement: a « Copier le lien » button. Its wrapper (or the button itself) carries
+// the `hidden` attribute in the HTML, so that without JavaScript — or without the clipboard API —
+// nothing that cannot work is shown.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-copier]").forEach(function (button) {
     var input = document.getElementById(button.getAttribute("data-copier"));
@@ -6,6 +8,8 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!input || !navigator.clipboard) {
       return;
     }
+    var holder = button.closest("[data-copier-conteneur]") || button;
+    holder.hidden = false;
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(input.value).then(function () {

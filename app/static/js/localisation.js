@@ -155,7 +155,11 @@
         if (polygon || vertices.length) { clearDrawing(); }  // parcels replace a drawn outline
         var n;
         if (parcels[idu]) { delete parcels[idu]; n = parcelsChanged(); say(label + " retirée du périmètre (" + n + " parcelle" + (n > 1 ? "s" : "") + ")."); }
-        else { parcels[idu] = f; n = parcelsChanged(); say(label + " ajoutée au périmètre (" + n + " parcelle" + (n > 1 ? "s" : "") + ")."); }
+        else {
+          parcels[idu] = f; n = parcelsChanged();
+          say(label + " ajoutée au périmètre (" + n + " parcelle" + (n > 1 ? "s" : "") + ").");
+          if (n === 1 && map.getZoom() < 16) { map.fitBounds(parcelLayer.getBounds(), {maxZoom: 18}); }
+        }
       })
       .catch(function () { say("Le cadastre n'a pas pu être consulté ; vous pouvez réessayer, ou dessiner le périmètre vous-même."); });
   }
@@ -237,6 +241,31 @@
       });
     });
     form.addEventListener("submit", function () { if (vertices.length >= 3) { closePerimeter(); } });
+  }
+
+  // --- perimeter file: the browser's own button speaks the browser's language (« Choose
+  // File » in an English one); with JavaScript, a French button and the chosen file's name.
+  // The native input stays in the form, focusable and labelled (visually hidden only).
+  var fileInput = document.getElementById("fichier");
+  if (fileInput) {
+    var group = fileInput.closest(".fr-upload-group");
+    var pick = document.createElement("span");
+    pick.className = "fr-btn fr-btn--secondary fr-btn--sm loc-upload__bouton";
+    pick.setAttribute("aria-hidden", "true");
+    pick.textContent = "Choisir un fichier";
+    var chosen = document.createElement("span");
+    chosen.className = "fr-text--sm fr-ml-2w loc-upload__nom";
+    chosen.setAttribute("aria-hidden", "true");
+    chosen.textContent = "Aucun fichier choisi";
+    var row = document.createElement("div");
+    row.className = "loc-upload__ligne";
+    row.appendChild(pick); row.appendChild(chosen);
+    fileInput.parentNode.insertBefore(row, fileInput.nextSibling);
+    group.classList.add("loc-upload--js");
+    pick.addEventListener("click", function () { fileInput.click(); });
+    fileInput.addEventListener("change", function () {
+      chosen.textContent = fileInput.files.length ? fileInput.files[0].name : "Aucun fichier choisi";
+    });
   }
 
   // --- address search (combobox) ------------------------------------------------------------

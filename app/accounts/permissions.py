@@ -1,0 +1,101 @@
+"""Who may do what on a site — one place, applied to every ``/sites/<token>…`` route.
+
+- A site attached to no account is reached by its private link alone, with every right (as
+  before accounts existed): the link is the key.
+- Once attached, the link is only an address: the site's pages answer to its members, each
+  with their role — ``lecteur`` reads, ``editeur`` also writes, ``proprietaire`` also manages
+  the people, the link and the deletion. Someone logged in who is not a member gets a 404,
+  exactly as for an unknown link; someone not logged in is sent to the login page.
+
+:func:`check_site_request` runs before every request whose URL starts with ``/sites/<token>``
+(``GET``/``HEAD`` need ``read``, any other method ``write``), so that a write route added later
+is covered without anyone remembering to call a helper. Views that need more (``manage``) call
+:func:`require_site_access` themselves.
+"""
+
+from __future__ import annotations
+
+from flask import abort, g, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.accounts.models import LEVELS, ROLE_LEVEL, ROLES, SiteMember
+from app.models import Site
+
+LINK = "lien"  # the role of whoever holds the link of a site attached to no account
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# views that check access themselves (e.g. leaving a site is allowed to a reader)
+SELF_CHECKED: set[str] = set()
+
+
+def site_role(site: Site) -> str | None:
+    """The current visitor's role on ``site``: a key of :data:`ROLES`, :data:`LINK` for a site
+    attached to no account, or None (no access)."""
+    cache = g.setdefault("_site_roles", {})
+    if site.id in cache:
+        return cache[site.id]
+    members = members_of(site)
+    if not members:
+        role = LINK
+    elif current_user.is_authenticated:
+        role = next((m.role for m in members if m.account_id == current_user.id), None)
+    else:
+        role = None
+    cache[site.id] = role
+    return role
+
+
+def members_of(site: Site) -> list[SiteMember]:
+    return SiteMember.query.filter_by(site_id=site.id).order_by(SiteMember.created_at, SiteMember.id).all()
+
+
+def is_attached(site: Site) -> bool:
+    return SiteMember.query.filter_by(site_id=site.id).first() is not None
+
+
+def forget_roles() -> None:
+    """After a change of members in this request."""
+    g.pop("_site_roles", None)
+
+
+def can(site: Site, level: str) -> bool:
+    role = site_role(site)
+    if role is None:
+        return False
+    return (3 if role == LINK else ROLE_LEVEL[role]) >= LEVELS[level]
+
+
+def require_site_access(site: Site, level: str = "read") -> str:
+    """Abort unless the visitor may ``level`` (``read``, ``write``, ``manage``) on ``site``;
+    return their role. No access: 404 when logged in (no hint that the link exists), the login
+    page otherwise (a GET: the page comes back after login)."""
+    role = site_role(site)
+    if role is None:
+        if not current_user.is_authenticated and request.method in SAFE_METHODS:
+            abort(redirect(url_for("accounts.login", next=request.full_path.rstrip("?"))))
+        abort(404)
+    if not can(site, level):
+        message = f"Votre rôle sur ce site est « {ROLES.get(role, role)} » : " + (
+            "vous pouvez consulter le site, pas le modifier."
+            if role == "lecteur"
+            else "seul un propriétaire du site peut faire cette action."
+        )
+        abort(
+            make_response(
+                render_template("errors/error.html", code=403, title="Accès refusé", message=message), 403
+            )
+        )
+    return role
+
+
+def check_site_request():
+    """``before_request``: the access every ``/sites/<token>…`` request needs."""
+    rule = request.url_rule
+    if rule is None or not rule.rule.startswith("/sites/<token>") or request.endpoint in SELF_CHECKED:
+        return None
+    token = (request.view_args or {}).get("token")
+    site = Site.query.filter_by(token=token).first() if token else None
+    if site is None:
+        return None  # the view answers 404 as before
+    require_site_access(site, "read" if request.method in SAFE_METHODS else "write")
+    g.site_role = site_role(site)
+    return None

@@ -1,0 +1,543 @@
+"""Views of accounts: login by e-mail code, « Mes sites », the people of a site, invitations,
+the link, the personal-data export and deletion."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+
+from app.accounts import permissions, service
+from app.accounts.activity import log_site_write
+from app.accounts.models import ROLES, Account, Invitation, SiteActivity, SiteMember, new_nonce
+from app.accounts.permissions import LINK, require_site_access, site_role
+from app.accounts.rgpd import (
+    account_export,
+    blocking_sites,
+    delete_account,
+    delete_site,
+    site_export,
+    sites_deleted_with,
+)
+from app.extensions import db
+from app.mail import MailError, send_mail
+from app.mail import settings as mail_settings
+from app.models import Site, new_token
+from app.sites.service import PRIVATE_LINK, public_url
+
+bp = Blueprint("accounts", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "accounts.login"
+login_manager.login_message = "Connectez-vous pour accéder à cette page."
+login_manager.login_message_category = "info"
+
+PENDING = "pf_login_code"  # session key: the login code being typed
+NEXT = "pf_login_next"
+
+
+def init_accounts(app) -> None:
+    """Mail settings from the environment (unless the app's config gives them), Flask-Login,
+    the access check of every site route and the action log."""
+    for key, value in mail_settings(os.environ).items():
+        app.config.setdefault(key, value)
+    for key in ("RATELIMIT_LOGIN_IP", "RATELIMIT_LOGIN_EMAIL", "RATELIMIT_CODE_IP", "RATELIMIT_INVITATIONS"):
+        if os.environ.get(key):
+            app.config.setdefault(key, os.environ[key])
+    login_manager.init_app(app)
+
+    @app.before_request
+    def fresh_request_state():
+        # ``g`` belongs to the app context, which a request reuses when one is already pushed
+        # (tests, CLI): the logged-in user and the roles are read again for each request.
+        g.pop("_login_user", None)
+        g.pop("_site_roles", None)
+
+    app.before_request(permissions.check_site_request)
+    app.after_request(log_site_write)
+
+    @app.context_processor
+    def account_helpers():
+        return {"site_role": site_role, "ROLES": ROLES}
+
+
+@login_manager.user_loader
+def load_account(session_id: str):
+    """``<id>.<nonce>``: a session ends when the account's nonce changes (logout)."""
+    account_id, _, nonce = (session_id or "").partition(".")
+    if not account_id.isdigit() or not nonce:
+        return None
+    account = db.session.get(Account, int(account_id))
+    if account is None or account.session_nonce != nonce:
+        return None
+    return account
+
+
+def safe_next(target: str | None) -> str | None:
+    """A path of this service to go back to after login, or None: never another site
+    (``//evil.example``, ``https://…``, ``/\\evil``, control characters)."""
+    if not target or len(target) > 2000:
+        return None
+    if any(ch in target for ch in "\\\r\n\t") or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _mail(to: str, subject: str, body: str) -> bool:
+    try:
+        send_mail(to, subject, body)
+    except MailError:
+        return False
+    return True
+
+
+# --- login ------------------------------------------------------------------------------------
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    nxt = safe_next(request.values.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(nxt or url_for("accounts.my_sites"))
+    error, typed = None, ""
+    if request.method == "POST":
+        typed = (request.form.get("email") or "").strip()[:254]
+        email = service.normalize_email(typed)
+        if email is None:
+            error = "Saisissez une adresse électronique valide, par exemple nom@commune.fr."
+        else:
+            row, code = service.issue_code(email, _secret())
+            db.session.commit()
+            sent = _mail(
+                email,
+                f"Votre code de connexion à Parcours Friches : {code}",
+                f"Bonjour,\n\nVotre code de connexion à Parcours Friches est : {code}\n\n"
+                "Il est valable 15 minutes et ne sert qu'une fois.\n\n"
+                "Si vous n'avez pas demandé ce code, ignorez ce message : personne ne peut se "
+                "connecter à votre place sans lui.\n",
+            )
+            if not sent:
+                error = "Le courriel n'a pas pu être envoyé. Réessayez dans quelques minutes."
+            else:
+                session[PENDING] = row.id
+                session[NEXT] = nxt
+                return redirect(url_for("accounts.login_code"), code=303)
+    return render_template("accounts/login.html", error=error, email=typed, next=nxt), (422 if error else 200)
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+def login_code():
+    if PENDING not in session:
+        return redirect(url_for("accounts.login"))
+    error = None
+    if request.method == "POST":
+        email, error = service.check_code(session.get(PENDING), request.form.get("code", ""), _secret())
+        if email is None:
+            db.session.commit()  # the wrong try counts
+        else:
+            nxt = safe_next(session.get(NEXT))
+            account = service.account_for(email)
+            db.session.commit()
+            # A new session: nothing set before the login (by anyone) survives it.
+            session.clear()
+            session.permanent = True
+            login_user(account)
+            flash("Vous êtes connecté·e.", "success")
+            return redirect(nxt or url_for("accounts.my_sites"), code=303)
+    return render_template("accounts/code.html", error=error), (422 if error else 200)
+
+
+@bp.post("/deconnexion")
+def logout():
+    if current_user.is_authenticated:
+        current_user.session_nonce = new_nonce()  # every session of the account ends
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté·e.", "info")
+    return redirect(url_for("pages.accueil"), code=303)
+
+
+# --- account ------------------------------------------------------------------------------------
+
+
+@bp.route("/compte", methods=["GET", "POST"])
+@login_required
+def account():
+    error = None
+    if request.method == "POST":
+        nom = " ".join((request.form.get("nom") or "").split())
+        if len(nom) > 120:
+            error = "Le nom affiché fait au plus 120 caractères."
+        else:
+            current_user.nom = nom or None
+            db.session.commit()
+            flash("Votre nom affiché est enregistré.", "success")
+            return redirect(url_for("accounts.account"), code=303)
+    return render_template(
+        "accounts/compte.html",
+        error=error,
+        deleted_sites=sites_deleted_with(current_user),
+        blocked_sites=blocking_sites(current_user),
+    ), (422 if error else 200)
+
+
+@bp.get("/compte/donnees.json")
+@login_required
+def export_account():
+    data = account_export(current_user, lambda site: public_url("sites.show", token=site.token))
+    response = jsonify(data)
+    response.headers["Content-Disposition"] = "attachment; filename=mes-donnees-parcours-friches.json"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/compte/supprimer")
+@login_required
+def delete_my_account():
+    if request.form.get("confirmation") != "oui":
+        flash("Cochez la case de confirmation pour supprimer votre compte.", "error")
+        return redirect(url_for("accounts.account"), code=303)
+    if blocking_sites(current_user):
+        flash("Donnez d'abord le rôle de propriétaire à une autre personne sur les sites listés.", "error")
+        return redirect(url_for("accounts.account"), code=303)
+    delete_account(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Votre compte et vos données personnelles sont supprimés.", "success")
+    return redirect(url_for("pages.accueil"), code=303)
+
+
+# --- Mes sites ------------------------------------------------------------------------------------
+
+SORTS = {
+    "activite": "Dernière mise à jour",
+    "nom": "Nom du site",
+    "avancement": "Avancement du parcours",
+}
+
+
+@bp.get("/mes-sites")
+@login_required
+def my_sites():
+    from app.accounts.my_sites import lines_for
+
+    sort = request.args.get("tri", "activite")
+    if sort not in SORTS:
+        sort = "activite"
+    role = request.args.get("role", "")
+    if role not in ROLES:
+        role = ""
+    text = (request.args.get("q") or "").strip()[:100]
+    phase = (request.args.get("phase") or "")[:100]
+    lines, phases = lines_for(current_user, sort=sort, role=role, text=text, phase=phase)
+    return render_template(
+        "accounts/mes_sites.html",
+        lines=lines,
+        phases=phases,
+        sorts=SORTS,
+        sort=sort,
+        role=role,
+        text=text,
+        phase=phase,
+        total=len(current_user.memberships),
+    )
+
+
+# --- a site's link, attachment, people --------------------------------------------------------
+
+
+def _site(token: str) -> Site:
+    return Site.query.filter_by(token=token).first_or_404()
+
+
+@bp.post("/sites/<token>/rattacher")
+def attach_site(token: str):
+    site = _site(token)
+    if not current_user.is_authenticated:
+        flash("Connectez-vous, puis rattachez le site à votre compte.", "info")
+        return redirect(url_for("accounts.login", next=url_for("sites.show", token=token)), code=303)
+    role = site_role(site)
+    if role is None:
+        abort(404)
+    if role != LINK:
+        require_site_access(site, "manage")
+        flash("Ce site est déjà rattaché à votre compte.", "info")
+        return redirect(url_for("sites.show", token=token), code=303)
+    service.attach(site, current_user)
+    service.log(site, current_user, "rattachement", "a rattaché le site à son compte")
+    db.session.commit()
+    flash(
+        "Le site est rattaché à votre compte : retrouvez-le dans « Mes sites ». Désormais, il faut "
+        "être connecté·e et invité·e pour l'ouvrir ; le lien seul ne suffit plus.",
+        "success",
+    )
+    return redirect(url_for("sites.show", token=token), code=303)
+
+
+permissions.SELF_CHECKED.add("accounts.attach_site")
+
+
+@bp.post("/sites/<token>/lien/regenerer")
+def regenerate_link(token: str):
+    site = _site(token)
+    require_site_access(site, "manage")
+    site.token = new_token()
+    service.log(
+        site, current_user if current_user.is_authenticated else None, "lien", "a changé le lien du site"
+    )
+    db.session.commit()
+    flash(
+        f"Le lien du site a changé : l'ancien ne fonctionne plus. Voici le nouveau — {PRIVATE_LINK}",
+        "success",
+    )
+    return redirect(url_for("sites.show", token=site.token), code=303)
+
+
+@bp.get("/sites/<token>/acces")
+def access(token: str):
+    site = _site(token)
+    role = require_site_access(site, "read")
+    members = permissions.members_of(site)
+    invitations = Invitation.query.filter_by(site_id=site.id).order_by(Invitation.created_at).all()
+    log_lines = (
+        SiteActivity.query.filter_by(site_id=site.id)
+        .order_by(SiteActivity.created_at.desc(), SiteActivity.id.desc())
+        .limit(100)
+        .all()
+    )
+    return render_template(
+        "accounts/acces.html",
+        site=site,
+        role=role,
+        members=members,
+        invitations=invitations if role in ("proprietaire",) else [],
+        log_lines=log_lines,
+        actor_name=service.actor_name,
+        site_url=public_url("sites.show", token=token),
+        error=None,
+        invite_email="",
+        invite_role="editeur",
+    )
+
+
+@bp.post("/sites/<token>/acces/inviter")
+def invite(token: str):
+    site = _site(token)
+    role = require_site_access(site, "manage")
+    if role == LINK:
+        flash("Rattachez d'abord ce site à votre compte pour inviter des personnes.", "error")
+        return redirect(url_for("accounts.access", token=token), code=303)
+    typed = (request.form.get("email") or "").strip()[:254]
+    email = service.normalize_email(typed)
+    invite_role = request.form.get("role", "")
+    error = None
+    if email is None:
+        error = "Saisissez l'adresse électronique de la personne à inviter, par exemple nom@commune.fr."
+    elif invite_role not in ROLES:
+        error = "Choisissez le rôle de la personne invitée."
+    elif SiteMember.query.join(Account).filter(SiteMember.site_id == site.id, Account.email == email).first():
+        error = "Cette personne a déjà accès au site."
+    if error is None:
+        secret = service.invite(site, email, invite_role, current_user, _secret())
+        link = public_url("accounts.invitation", token=secret)
+        who = current_user.display_name
+        name = f"« {site.nom} »" if site.nom else "de friche"
+        sent = _mail(
+            email,
+            "Invitation à travailler sur un site de Parcours Friches",
+            f"Bonjour,\n\n{who} vous invite à travailler sur le site {name} dans Parcours Friches, "
+            f"avec le rôle « {ROLES[invite_role]} ».\n\nPour accepter, ouvrez ce lien puis connectez-vous "
+            f"avec cette adresse électronique (un code vous sera envoyé) :\n{link}\n\n"
+            "Ce lien est valable 14 jours. Si vous ne connaissez pas cette personne, ignorez ce message.\n",
+        )
+        if sent:
+            service.log(
+                site, current_user, "invitation", f"a invité une personne comme {ROLES[invite_role].lower()}"
+            )
+            db.session.commit()
+            flash(f"Invitation envoyée à {email}.", "success")
+            return redirect(url_for("accounts.access", token=token), code=303)
+        db.session.rollback()
+        error = "Le courriel d'invitation n'a pas pu être envoyé. Réessayez dans quelques minutes."
+    members = permissions.members_of(site)
+    return render_template(
+        "accounts/acces.html",
+        site=site,
+        role=role,
+        members=members,
+        invitations=Invitation.query.filter_by(site_id=site.id).all(),
+        log_lines=SiteActivity.query.filter_by(site_id=site.id)
+        .order_by(SiteActivity.created_at.desc())
+        .limit(100)
+        .all(),
+        actor_name=service.actor_name,
+        site_url=public_url("sites.show", token=token),
+        error=error,
+        invite_email=typed,
+        invite_role=invite_role,
+    ), 422
+
+
+def _member(site: Site, member_id: int) -> SiteMember:
+    member = SiteMember.query.filter_by(id=member_id, site_id=site.id).first()
+    if member is None:
+        abort(404)
+    return member
+
+
+def _last_owner(site: Site, member: SiteMember) -> bool:
+    return member.role == "proprietaire" and len(service.owners(site)) == 1
+
+
+@bp.post("/sites/<token>/acces/<int:member_id>/role")
+def change_role(token: str, member_id: int):
+    site = _site(token)
+    require_site_access(site, "manage")
+    member = _member(site, member_id)
+    new_role = request.form.get("role", "")
+    if new_role not in ROLES:
+        flash("Choisissez un rôle.", "error")
+    elif _last_owner(site, member) and new_role != "proprietaire":
+        flash(
+            "Le site doit garder au moins un propriétaire : donnez d'abord ce rôle à une autre personne.",
+            "error",
+        )
+    else:
+        member.role = new_role
+        service.log(
+            site,
+            current_user,
+            "role",
+            f"a donné le rôle {ROLES[new_role].lower()} à {member.account.display_name}",
+        )
+        db.session.commit()
+        flash("Le rôle est modifié.", "success")
+    return redirect(url_for("accounts.access", token=token), code=303)
+
+
+@bp.post("/sites/<token>/acces/<int:member_id>/retirer")
+def remove_member(token: str, member_id: int):
+    site = _site(token)
+    own = (
+        current_user.is_authenticated
+        and SiteMember.query.filter_by(id=member_id, site_id=site.id, account_id=current_user.id).first()
+    )
+    require_site_access(site, "read" if own else "manage")
+    member = _member(site, member_id)
+    if _last_owner(site, member):
+        flash(
+            "Le site doit garder au moins un propriétaire : donnez d'abord ce rôle à une autre personne.",
+            "error",
+        )
+        return redirect(url_for("accounts.access", token=token), code=303)
+    name = member.account.display_name
+    db.session.delete(member)
+    service.log(site, current_user, "retrait", "a quitté le site" if own else f"a retiré l'accès de {name}")
+    db.session.commit()
+    if own:
+        flash("Vous n'avez plus accès à ce site.", "info")
+        return redirect(url_for("accounts.my_sites"), code=303)
+    flash(f"{name} n'a plus accès au site.", "success")
+    return redirect(url_for("accounts.access", token=token), code=303)
+
+
+permissions.SELF_CHECKED.add("accounts.remove_member")
+
+
+@bp.post("/sites/<token>/acces/invitations/<int:invitation_id>/annuler")
+def cancel_invitation(token: str, invitation_id: int):
+    site = _site(token)
+    require_site_access(site, "manage")
+    invitation = Invitation.query.filter_by(id=invitation_id, site_id=site.id).first_or_404()
+    db.session.delete(invitation)
+    db.session.commit()
+    flash("L'invitation est annulée : son lien ne fonctionne plus.", "success")
+    return redirect(url_for("accounts.access", token=token), code=303)
+
+
+# --- invitations ------------------------------------------------------------------------------------
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    found = service.find_invitation(token, _secret())
+    if found is None:
+        return render_template(
+            "errors/error.html",
+            code=404,
+            title="Invitation introuvable",
+            message="Ce lien d'invitation n'est plus valable : il a expiré, a été annulé ou a déjà servi. "
+            "Demandez une nouvelle invitation à la personne qui vous l'a envoyée.",
+        ), 404
+    if not current_user.is_authenticated:
+        return render_template(
+            "accounts/invitation.html",
+            invitation=found,
+            login_url=url_for("accounts.login", next=request.path),
+        )
+    if current_user.email != found.email:
+        return render_template("accounts/invitation.html", invitation=found, wrong_account=True), 403
+    if request.method == "POST":
+        site = found.site
+        role = found.role
+        service.accept(found, current_user)
+        service.log(site, current_user, "acceptation", f"a rejoint le site comme {ROLES[role].lower()}")
+        db.session.commit()
+        flash("Vous avez rejoint le site.", "success")
+        return redirect(url_for("sites.show", token=site.token), code=303)
+    return render_template("accounts/invitation.html", invitation=found)
+
+
+# --- a site's data ------------------------------------------------------------------------------------
+
+
+@bp.get("/sites/<token>/donnees.json")
+def export_site(token: str):
+    site = _site(token)
+    role = require_site_access(site, "read")
+    response = jsonify(site_export(site, with_members=role == "proprietaire"))
+    response.headers["Content-Disposition"] = "attachment; filename=site-parcours-friches.json"
+    return response
+
+
+@bp.route("/sites/<token>/supprimer", methods=["GET", "POST"])
+def delete_site_view(token: str):
+    site = _site(token)
+    require_site_access(site, "manage")
+    if request.method == "POST":
+        if request.form.get("confirmation") != "oui":
+            return render_template(
+                "accounts/supprimer_site.html",
+                site=site,
+                error="Cochez la case pour confirmer la suppression.",
+            ), 422
+        delete_site(site)
+        db.session.commit()
+        flash("Le site et ses données sont supprimés définitivement.", "success")
+        return redirect(
+            url_for("accounts.my_sites") if current_user.is_authenticated else url_for("pages.accueil"),
+            code=303,
+        )
+    return render_template("accounts/supprimer_site.html", site=site, error=None)

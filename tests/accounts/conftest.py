@@ -1,0 +1,107 @@
+"""Accounts tests: a real SMTP server on 127.0.0.1 (aiosmtpd) receives the mail the app sends."""
+
+from __future__ import annotations
+
+import re
+import socket
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from app.extensions import db
+from tests.conftest import make_app
+
+
+class Mailbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(
+            {
+                "to": list(envelope.rcpt_tos),
+                "subject": str(message["Subject"]),
+                "body": message.get_body(("plain",)).get_content(),
+            }
+        )
+        return "250 Message accepted for delivery"
+
+    def last(self, to: str) -> dict:
+        found = [m for m in self.messages if to in m["to"]]
+        assert found, f"aucun courriel reçu par {to}"
+        return found[-1]
+
+    def code_for(self, to: str) -> str:
+        return re.search(r"\b(\d{6})\b", self.last(to)["body"]).group(1)
+
+    def link_for(self, to: str) -> str:
+        return re.search(r"(https?://\S+/invitations/\S+)", self.last(to)["body"]).group(1)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    mailbox.port = controller.port
+    yield mailbox
+    controller.stop()
+
+
+def mail_config(smtp) -> dict:
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port, "SMTP_TLS": "none", "SMTP_TIMEOUT": 5}
+
+
+@pytest.fixture
+def app(database_url, _schema, smtp):
+    app = make_app(database_url, **mail_config(smtp))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+def login(client, smtp, email: str, next_url: str | None = None):
+    """Log ``client`` in as ``email`` through the real flow; returns the last response."""
+    data = {"email": email}
+    if next_url:
+        data["next"] = next_url
+    response = client.post("/connexion", data=data)
+    assert response.status_code == 303, response.text
+    return client.post("/connexion/code", data={"code": smtp.code_for(email)})
+
+
+def new_site(client) -> str:
+    response = client.post("/sites")
+    return response.location.split("/")[2]
+
+
+@pytest.fixture
+def live_server(database_url, _schema, smtp):
+    """The app over real HTTP (CSRF on), sending its mail to the test SMTP server; replaces the
+    suite's live server for the browser tests of this folder."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    app = make_app(database_url, WTF_CSRF_ENABLED=True, **mail_config(smtp))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())

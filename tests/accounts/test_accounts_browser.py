@@ -1,0 +1,91 @@
+"""The collaboration journey in real Chromium: an anonymous start, login by code (read from
+the local SMTP server), attaching the site, inviting a collaborator who logs in, accepts and
+edits an answer; the owner reads it in the action log. axe-core on every new page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import run_axe, save_screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def _log_in(page, smtp, email):
+    assert page.locator("h1").inner_text() == "Se connecter"
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_role("button", name="Recevoir un code").click()
+    assert page.locator("h1").inner_text() == "Saisir le code reçu"
+    page.get_by_label("Code à 6 chiffres").fill(smtp.code_for(email))
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def _no_serious_violation(page, name):
+    violations = run_axe(page)
+    save_screenshot(page, name)
+    assert violations == [], (name, violations)
+
+
+def test_collaboration_journey(page, browser, smtp):
+    base = page.base_url
+    # anonymous start: the site works with its link alone
+    page.goto(base + "/")
+    page.get_by_role("button", name="Commencer le parcours de mon site").click()
+    token = re.search(r"/sites/([A-Za-z0-9_-]+)/", page.url).group(1)
+    page.goto(f"{base}/sites/{token}")
+    page.get_by_role("button", name="Rattacher ce site à mon compte").click()
+
+    # login by e-mail code, back to the site, attach it
+    _no_serious_violation(page, "comptes-connexion")
+    page.get_by_label("Adresse électronique").fill("marie@commune.fr")
+    page.get_by_role("button", name="Recevoir un code").click()
+    _no_serious_violation(page, "comptes-code")
+    page.get_by_label("Code à 6 chiffres").fill(smtp.code_for("marie@commune.fr"))
+    page.get_by_role("button", name="Se connecter").click()
+    assert page.url == f"{base}/sites/{token}"
+    page.get_by_role("button", name="Rattacher ce site à mon compte").click()
+    assert "Le site est rattaché à votre compte" in page.content()
+    page.get_by_role("link", name="Mes sites").first.click()
+    assert page.locator("h1").inner_text() == "Mes sites"
+    assert "1 site affiché sur 1" in page.content()
+    _no_serious_violation(page, "comptes-mes-sites")
+    page.get_by_role("link", name="Mon compte").first.click()
+    _no_serious_violation(page, "comptes-compte")
+    page.goto(f"{base}/sites/{token}/supprimer")
+    _no_serious_violation(page, "comptes-supprimer-site")
+
+    # invite a collaborator
+    page.goto(f"{base}/sites/{token}")
+    page.get_by_role("link", name="Personnes et accès, journal des actions").click()
+    page.get_by_label("Adresse électronique de la personne").fill("paul@epci.fr")
+    page.get_by_label("Rôle", exact=True).select_option("editeur")
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    assert "Invitation envoyée à paul@epci.fr" in page.content()
+    _no_serious_violation(page, "comptes-acces")
+
+    # the collaborator, in another browser, logs in, accepts and edits an answer
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    paul = context.new_page()
+    paul.goto(smtp.link_for("paul@epci.fr"))
+    _no_serious_violation(paul, "comptes-invitation")
+    paul.get_by_role("link", name="Se connecter pour accepter").click()
+    _log_in(paul, smtp, "paul@epci.fr")
+    paul.get_by_role("button", name="Accepter l'invitation").click()
+    assert paul.url == f"{base}/sites/{token}"
+    assert "Vous avez rejoint le site" in paul.content()
+    paul.goto(f"{base}/sites/{token}/questionnaire/histoire")
+    paul.get_by_label("Quel type de friche est-ce ?").select_option("friche industrielle")
+    paul.get_by_role("button", name="Suivant").click()
+    assert "/questionnaire/" in paul.url and "histoire" not in paul.url
+    context.close()
+
+    # the owner sees who has access and what was done
+    page.reload()
+    text = page.content()
+    assert "paul@epci.fr" in text and "Éditeur" in text
+    assert "paul@epci.fr a enregistré la page « Ce que le site a été » du questionnaire" in text
+    assert "paul@epci.fr a rejoint le site comme éditeur" in text
+    outside = [url for url in page.requests_seen if not url.startswith(base)]
+    assert outside == []
