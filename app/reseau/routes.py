@@ -62,6 +62,10 @@ def publier(token: str):
     errors: dict = {}
     values: dict = {}
     if request.method == "POST":
+        # Publishing speaks for the site in public: its owners only, once it has members.
+        from app.accounts.permissions import require_site_access
+
+        require_site_access(site, "manage")
         if request.form.get("action") == "retirer":
             if service.withdraw(site):
                 db.session.commit()
