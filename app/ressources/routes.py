@@ -29,6 +29,7 @@ from app.engine.resources import (
     FORMATS,
     LEVELS,
     NOTICE_KEYS,
+    PDF_MIMETYPE,
     Filters,
     library,
     select,
@@ -157,13 +158,14 @@ _NOTICE_ATTRS = [
 @bp.get("/ressources/<resource_id>/telecharger")
 def download(resource_id: str):
     content, resource = _resource_or_404(resource_id)
-    path = template_path(content.root / "data" / "ressources", resource)
+    pdf = request.args.get("format") == "pdf"
+    path = template_path(content.root / "data" / "ressources", resource, pdf=pdf)
     if path is None or not path.is_file():
         abort(404)
     _event("ressource_telechargee", {"id": resource.id})
     return send_file(
         path,
-        mimetype=resource.template_mimetype,
+        mimetype=PDF_MIMETYPE if pdf else resource.template_mimetype,
         as_attachment=True,
         download_name=path.name,
         max_age=3600,
@@ -263,6 +265,9 @@ def resource_api_body(r, root_url: str) -> dict:
         "licence": r.licence,
         "source": r.source,
         "fichier": base + url_for("ressources.download", resource_id=r.id) if r.template else None,
+        "fichier_pdf": base + url_for("ressources.download", resource_id=r.id, format="pdf")
+        if r.template_pdf
+        else None,
         "sources": [{"url": s.url, "titre": s.title} for s in r.sources],
         "verifie_le": r.checked_on.isoformat() if r.checked_on else None,
         "verifie": r.verified,
