@@ -24,7 +24,7 @@ from sqlalchemy import Text, bindparam, cast, literal_column, null, select, unio
 from app.content import path_engine
 from app.engine import plan
 from app.engine.parcours import ALWAYS
-from app.events import event_values
+from app.events import EventType, event_values
 from app.extensions import db
 from app.models import STEP_STATUSES, Answer, Event, Site, StepProgress
 from app.pages.routes import layout_helpers
@@ -197,10 +197,10 @@ def show(token: str):
     body = page.with_csrf(generate_csrf())
     buffer = buffer_for(current_app._get_current_object())
     if buffer is None:
-        db.session.add(Event(**event_values("parcours_consulte", row, page.event_data)))
+        db.session.add(Event(**event_values(EventType.PATH_VIEWED, row, page.event_data)))
         db.session.commit()
     else:
-        buffer.add(event_values("parcours_consulte", row, page.event_data))
+        buffer.add(event_values(EventType.PATH_VIEWED, row, page.event_data))
     return Response(body, mimetype="text/html")
 
 
