@@ -16,7 +16,12 @@ from sqlalchemy import func, select
 
 from app.models import Event, EventType
 
-EVENT_TYPES = ("ressource_vue", "ressource_telechargee", "etape_vue", "projet_vue")
+EVENT_TYPES = (
+    EventType.RESOURCE_VIEWED.value,
+    EventType.RESOURCE_DOWNLOADED.value,
+    EventType.STEP_VIEWED.value,
+    EventType.PROJECT_VIEWED.value,
+)
 THRESHOLD = 5
 SUPPRESSED = "moins de 5"
 
@@ -109,6 +114,8 @@ def evaluation(session, resources, steps, projects=()) -> dict[str, list[Row]]:
     ]
     res_rows.sort(key=lambda r: (-(r.views + r.useful + r.not_useful), r.title.lower()))
     step_rows.sort(key=lambda r: (-(r.views + r.useful + r.not_useful), r.title.lower()))
-    project_rows = [Row(pid, title, events[("projet_vue", pid)], None, 0, 0) for pid, title in projects]
+    project_rows = [
+        Row(pid, title, events[(EventType.PROJECT_VIEWED, pid)], None, 0, 0) for pid, title in projects
+    ]
     project_rows.sort(key=lambda r: (-r.views, r.title.lower()))
     return {"ressources": res_rows, "etapes": step_rows, "projets": project_rows}
