@@ -21,6 +21,7 @@ body shown on the resource's page::
     source: https://…                 # the exact page of an external resource
     source_generale: true             # only when a home page IS the right target (a tool)
     fichier: modeles/matrice-des-acteurs.ods   # a template shipped with the service
+    fichier_pdf: modeles/….pdf        # optional: the same template, ready to print
     sources: [{url: …, titre: …}]     # optional: pages backing the facts of the notice
     verifie_le: 2026-12-02            # only when checked against ``source``
     redaction: …                      # editors only, never rendered nor served
@@ -96,6 +97,7 @@ TEMPLATE_SUFFIXES = {
     ".csv": ("text/csv", "CSV (tableur)"),
     ".md": ("text/markdown", "Markdown (texte)"),
 }
+PDF_MIMETYPE = "application/pdf"
 KEYS = {
     "id",
     "titre",
@@ -110,6 +112,7 @@ KEYS = {
     "source",
     "source_generale",
     "fichier",
+    "fichier_pdf",
     "sources",
     "verifie_le",
     "note",
@@ -142,6 +145,7 @@ class LibraryResource(Resource):
     body: str = ""
     source: str | None = None  # external page
     template: str | None = None  # file name under data/ressources/modeles/
+    template_pdf: str | None = None  # its printable PDF, same folder
 
     @property
     def family_label(self) -> str:
@@ -293,6 +297,7 @@ def parse_file(
     licence = _text(fr, doc, "licence")
     notice_values = _notice(fr, doc)
     source, template = _source_or_template(fr, doc, path)
+    template_pdf = _template_pdf(fr, doc, path, template)
     sources = _sources(fr, doc, source, title)
     checked = _checked_on(fr, doc, today, source)
     _texts(fr, doc, title, description, body, body_line)
@@ -323,6 +328,7 @@ def parse_file(
             body=body,
             source=source,
             template=template,
+            template_pdf=template_pdf,
         ),
         errors,
     )
@@ -415,6 +421,29 @@ def _source_or_template(fr: _FileReader, doc: Mapping, path: Path) -> tuple[str 
     return source, template
 
 
+def _template_pdf(fr: _FileReader, doc: Mapping, path: Path, template: str | None) -> str | None:
+    """The printable PDF shipped next to an editable template (``fichier_pdf``), if any."""
+    template_pdf = None
+    if doc.get("fichier_pdf") is not None:
+        raw = doc.get("fichier_pdf")
+        if (
+            not isinstance(raw, str)
+            or not raw.startswith(TEMPLATES_DIR + "/")
+            or ".." in raw
+            or not raw.endswith(".pdf")
+        ):
+            fr.add(
+                fr.line(doc, "fichier_pdf"), f"« fichier_pdf » doit être un fichier .pdf de {TEMPLATES_DIR}/"
+            )
+        elif not (path.parent / raw).is_file():
+            fr.add(fr.line(doc, "fichier_pdf"), f"fichier introuvable « {raw} »")
+        elif template is None:
+            fr.add(fr.line(doc, "fichier_pdf"), "« fichier_pdf » accompagne un « fichier » modifiable")
+        else:
+            template_pdf = raw[len(TEMPLATES_DIR) + 1 :]
+    return template_pdf
+
+
 def _sources(fr: _FileReader, doc: Mapping, source: str | None, title: str | None) -> list[Source]:
     sources = []
     if source:
@@ -499,8 +528,9 @@ def load_library(
     return resources, errors
 
 
-def template_path(folder: Path, resource: LibraryResource) -> Path | None:
-    """The shipped file of a template resource."""
-    if not resource.template:
+def template_path(folder: Path, resource: LibraryResource, pdf: bool = False) -> Path | None:
+    """The shipped file of a template resource (its PDF with ``pdf``)."""
+    name = resource.template_pdf if pdf else resource.template
+    if not name:
         return None
-    return folder / TEMPLATES_DIR / resource.template
+    return folder / TEMPLATES_DIR / name

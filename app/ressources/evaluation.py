@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from app.models import Event, EventType
 
+EVENT_TYPES = ("ressource_vue", "ressource_telechargee", "etape_vue", "projet_vue")
 THRESHOLD = 5
 SUPPRESSED = "moins de 5"
 
@@ -71,16 +72,7 @@ def counts(session) -> tuple[Counter, Counter]:
     events: Counter = Counter()
     query = (
         select(Event.type, item, func.count())
-        .where(
-            Event.type.in_(
-                (
-                    EventType.RESOURCE_VIEWED.value,
-                    EventType.RESOURCE_DOWNLOADED.value,
-                    EventType.STEP_VIEWED.value,
-                )
-            ),
-            Event.is_demo.is_(False),
-        )
+        .where(Event.type.in_(EVENT_TYPES), Event.is_demo.is_(False))
         .group_by(Event.type, item)
     )
     for t, i, n in session.execute(query):
@@ -88,9 +80,10 @@ def counts(session) -> tuple[Counter, Counter]:
     return votes, events
 
 
-def evaluation(session, resources, steps) -> dict[str, list[Row]]:
-    """Rows for every library resource and every step (``resources``: LibraryResource list,
-    ``steps``: catalog steps), most viewed or voted first."""
+def evaluation(session, resources, steps, projects=()) -> dict[str, list[Row]]:
+    """Rows for every library resource, every step and every published project
+    (``resources``: LibraryResource list, ``steps``: catalog steps, ``projects``: (public id,
+    title) pairs), most viewed or voted first."""
     votes, events = counts(session)
     res_rows = [
         Row(
@@ -116,4 +109,6 @@ def evaluation(session, resources, steps) -> dict[str, list[Row]]:
     ]
     res_rows.sort(key=lambda r: (-(r.views + r.useful + r.not_useful), r.title.lower()))
     step_rows.sort(key=lambda r: (-(r.views + r.useful + r.not_useful), r.title.lower()))
-    return {"ressources": res_rows, "etapes": step_rows}
+    project_rows = [Row(pid, title, events[("projet_vue", pid)], None, 0, 0) for pid, title in projects]
+    project_rows.sort(key=lambda r: (-r.views, r.title.lower()))
+    return {"ressources": res_rows, "etapes": step_rows, "projets": project_rows}

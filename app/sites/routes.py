@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
+from app.accounts.permissions import is_attached
 from app.events import EventType, record
 from app.extensions import db
 from app.geo import get_commune
@@ -46,6 +47,7 @@ def show(token: str):
         commune=commune,
         progress=progress_of(site, questionnaire, facts),
         summary=summary,
+        attached=is_attached(site),
         step_url=lambda step_id: url_for("parcours.step_page", token=token, step_id=step_id),
         site_url=public_url("sites.show", token=token),
         location_url=location_url(token),
