@@ -16,11 +16,14 @@ from sqlalchemy import func, select
 
 from app.models import Event, EventType
 
-EVENT_TYPES = (
-    EventType.RESOURCE_VIEWED.value,
-    EventType.RESOURCE_DOWNLOADED.value,
-    EventType.STEP_VIEWED.value,
-    EventType.PROJECT_VIEWED.value,
+EVENT_TYPES = tuple(
+    t.value
+    for t in (
+        EventType.RESOURCE_VIEWED,
+        EventType.RESOURCE_DOWNLOADED,
+        EventType.STEP_VIEWED,
+        EventType.PROJECT_VIEWED,
+    )
 )
 THRESHOLD = 5
 SUPPRESSED = "moins de 5"
@@ -67,7 +70,7 @@ def counts(session) -> tuple[Counter, Counter]:
     votes: Counter = Counter()
     query = (
         select(kind, item, useful, func.count())
-        .where(Event.type == "avis", Event.is_demo.is_(False))
+        .where(Event.type == EventType.VOTE.value, Event.is_demo.is_(False))
         .group_by(kind, item, useful)
     )
     for k, i, u, n in session.execute(query):
