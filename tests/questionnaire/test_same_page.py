@@ -245,7 +245,6 @@ def test_the_page_carries_the_yaml_rules_for_the_script(client):
             {"question": "bati_pollution", "contient": "amiante"},
         ]
     }
-    # WhiteNoise serves it under a fingerprinted name (questionnaire.<hash>.js).
     assert re.search(r'<script src="/static/js/questionnaire(\.[0-9a-f]+)?\.js" defer></script>', html)
 
 
