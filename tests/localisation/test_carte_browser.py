@@ -70,6 +70,16 @@ def test_clicking_a_parcel_fills_the_surface(map_page):
     carte.click(position={"x": 400, "y": 200})
     page.locator("#surface-perimetre").wait_for(state="visible")
 
+    # the keyboard way: the parcel under the point typed (or found by the address search)
+    page.fill("#lon", "2.778")
+    page.fill("#lat", "50.4566")
+    page.focus("#parcelle-du-point")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('carte-statut').textContent.includes('retirée')")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('carte-statut').textContent.includes('ajoutée')")
+    page.locator("#surface-perimetre").wait_for(state="visible")
+
     page.click("button[type=submit]:has-text('Enregistrer la localisation')")
     page.wait_for_url("**/questionnaire/**")
     surface = page.input_value("#unite_fonciere_surface")
