@@ -87,6 +87,19 @@ def test_clicking_a_parcel_fills_the_surface(map_page):
     assert int(surface) == int(shown.replace("\u202f", "").replace("\u00a0m²", ""))
     assert "Pré-rempli depuis le périmètre du site (surface calculée, modifiable)" in page.content()
 
+    # back on the location page: urbanism and risk APIs did not answer (not served locally):
+    # one plain sentence, the retry button, the details on demand; the saved parcel is shown
+    page.goto(f"{server['url']}/sites/{token}/localisation")
+    assert page.locator("text=Certaines données publiques n'ont pas pu être consultées").count() == 1
+    assert page.locator("button:has-text('Réessayer')").is_visible()
+    assert not page.locator("#donnees-publiques details li").first.is_visible()
+    page.click("#donnees-publiques details summary")
+    assert "non consultée" in page.inner_text("#donnees-publiques details")
+    page.locator("#surface-perimetre").wait_for(state="visible")
+    assert page.inner_text("#surface-valeur") == shown
+    violations = run_axe(page)
+    assert violations == [], violations
+
     # every request went to the service or to the local stand-ins of IGN and API Carto
     tiles = [url for url in page.requests_seen if url.startswith(server["tiles"])]
     assert tiles, "no basemap tile was loaded"
