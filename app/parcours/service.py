@@ -86,7 +86,7 @@ def save_step(
     else changed it since, nothing is written and a French message naming both notes and states
     is returned for the user to choose (None when saved). Two first saves of the same step at
     the same moment both succeed (upsert). The caller commits."""
-    from app.events import record
+    from app.events import EventType, record
     from app.extensions import db
     from app.models import STEP_STATUSES, StepProgress, upsert
 
@@ -109,5 +109,5 @@ def save_step(
         db.session.expire(entry)
     db.session.expire(site, ["steps"])
     if current != (status, when, note):
-        record("etape_statut", site, {"etape": step.id, "phase": step.phase.id, "statut": status})
+        record(EventType.STEP_STATUS, site, {"etape": step.id, "phase": step.phase.id, "statut": status})
     return None
