@@ -64,6 +64,8 @@ LIMITS: dict[str, tuple[str, str, list[str] | None]] = {
     "accounts.login": ("RATELIMIT_LOGIN_IP", "20/hour", ["POST"]),
     "accounts.login_code": ("RATELIMIT_CODE_IP", "10/minute;60/hour", ["POST"]),
     "accounts.invite": ("RATELIMIT_INVITATIONS", "30/hour", None),
+    "accounts.adviser_site": ("RATELIMIT_COMMENTS", "30/hour", ["POST"]),
+    "accounts.comment_as_member": ("RATELIMIT_COMMENTS", "30/hour", None),
 }
 
 

@@ -40,6 +40,7 @@ def line(site: Site, role: str) -> dict:
         if action and action.deadline.kind != DeadlineKind.NONE
         else None,
         "done": summary["done"],
+        "to_check": summary["to_check"],
         "steps": summary["steps"],
         "percent": round(100 * summary["done"] / summary["steps"]) if summary["steps"] else 0,
         "updated": last_update(site),

@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from app.accounts import permissions, service
+from app.accounts import advisers, oidc, permissions, service
 from app.accounts.activity import log_site_write
 from app.accounts.models import ROLES, Account, Invitation, SiteActivity, SiteMember, new_nonce
 from app.accounts.permissions import LINK, require_site_access, site_role
@@ -47,6 +47,7 @@ login_manager.login_message_category = "info"
 
 PENDING = "pf_login_code"  # session key: the login code being typed
 NEXT = "pf_login_next"
+OIDC_SESSION = "pf_oidc"  # (provider, ID token) of a ProConnect / FranceConnect login, for logout
 
 
 def init_accounts(app) -> None:
@@ -58,6 +59,12 @@ def init_accounts(app) -> None:
         if os.environ.get(key):
             app.config.setdefault(key, os.environ[key])
     login_manager.init_app(app)
+    oidc.init_oidc(app)
+    app.config.setdefault("ADVISERS_FILE", os.environ.get("ADVISERS_FILE", ""))
+    app.config.setdefault(
+        "ADVISERS_REQUIRE_PROCONNECT", os.environ.get("ADVISERS_REQUIRE_PROCONNECT", "1") != "0"
+    )
+    app.cli.add_command(advisers.advisers_cli)
 
     @app.before_request
     def fresh_request_state():
@@ -69,9 +76,24 @@ def init_accounts(app) -> None:
     app.before_request(permissions.check_site_request)
     app.after_request(log_site_write)
 
+    @app.after_request
+    def logged_in_pages_are_not_stored(response):
+        # every page seen logged in carries the account (header, « Mes sites », adviser view)
+        if current_user.is_authenticated or request.path.startswith(("/connexion", "/invitations/")):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
     @app.context_processor
     def account_helpers():
-        return {"site_role": site_role, "ROLES": ROLES}
+        def is_adviser() -> bool:
+            return current_user.is_authenticated and advisers.adviser(current_user.email) is not None
+
+        return {
+            "site_role": site_role,
+            "ROLES": ROLES,
+            "is_adviser": is_adviser,
+            "calendar_url": calendar_url,
+        }
 
 
 @login_manager.user_loader
@@ -142,7 +164,10 @@ def login():
                 session[PENDING] = row.id
                 session[NEXT] = nxt
                 return redirect(url_for("accounts.login_code"), code=303)
-    return render_template("accounts/login.html", error=error, email=typed, next=nxt), (422 if error else 200)
+    providers = [(name, oidc.PROVIDERS[name]["label"]) for name in oidc.PROVIDERS if oidc.enabled(name)]
+    return render_template("accounts/login.html", error=error, email=typed, next=nxt, providers=providers), (
+        422 if error else 200
+    )
 
 
 @bp.route("/connexion/code", methods=["GET", "POST"])
@@ -158,13 +183,62 @@ def login_code():
             nxt = safe_next(session.get(NEXT))
             account = service.account_for(email)
             db.session.commit()
-            # A new session: nothing set before the login (by anyone) survives it.
-            session.clear()
-            session.permanent = True
-            login_user(account)
-            flash("Vous êtes connecté·e.", "success")
-            return redirect(nxt or url_for("accounts.my_sites"), code=303)
+            return _start_session(account, nxt)
     return render_template("accounts/code.html", error=error), (422 if error else 200)
+
+
+def _start_session(account: Account, nxt: str | None, extra: dict | None = None):
+    """A new session: nothing set before the login (by anyone) survives it."""
+    session.clear()
+    session.permanent = True
+    session.update(extra or {})
+    login_user(account)
+    flash("Vous êtes connecté·e.", "success")
+    return redirect(nxt or url_for("accounts.my_sites"), code=303)
+
+
+@bp.get("/connexion/<provider>")
+def oidc_login(provider: str):
+    if provider not in oidc.PROVIDERS or not oidc.enabled(provider):
+        abort(404)
+    session[NEXT] = safe_next(request.args.get("next"))
+    try:
+        return oidc.client(provider).authorize_redirect(
+            public_url("accounts.oidc_callback", provider=provider), **oidc.authorize_params(provider)
+        )
+    except (OSError, ValueError) as error:  # the provider cannot be reached
+        current_app.logger.warning("OIDC %s: %s", provider, type(error).__name__)
+        flash(
+            f"{oidc.PROVIDERS[provider]['label']} ne répond pas. Réessayez ou recevez un code par courriel.",
+            "error",
+        )
+        return redirect(url_for("accounts.login"), code=303)
+
+
+@bp.get("/connexion/<provider>/retour")
+def oidc_callback(provider: str):
+    if provider not in oidc.PROVIDERS or not oidc.enabled(provider):
+        abort(404)
+    nxt = safe_next(session.get(NEXT))
+    try:
+        raw_email, token = oidc.finish_login(provider)
+    except oidc.OIDCError as error:
+        flash(str(error), "error")
+        return redirect(url_for("accounts.login"), code=303)
+    except OSError as error:
+        current_app.logger.warning("OIDC %s: %s", provider, type(error).__name__)
+        flash(
+            f"{oidc.PROVIDERS[provider]['label']} ne répond pas. Réessayez ou recevez un code par courriel.",
+            "error",
+        )
+        return redirect(url_for("accounts.login"), code=303)
+    email = service.normalize_email(raw_email)
+    if email is None:
+        flash("L'adresse électronique transmise n'est pas valide.", "error")
+        return redirect(url_for("accounts.login"), code=303)
+    account = service.account_for(email)
+    db.session.commit()
+    return _start_session(account, nxt, {OIDC_SESSION: [provider, token.get("id_token", "")]})
 
 
 @bp.post("/deconnexion")
@@ -172,8 +246,16 @@ def logout():
     if current_user.is_authenticated:
         current_user.session_nonce = new_nonce()  # every session of the account ends
         db.session.commit()
+    provider, id_token = (session.get(OIDC_SESSION) or [None, None])[:2]
     logout_user()
     session.clear()
+    if provider in oidc.PROVIDERS and oidc.enabled(provider) and id_token:
+        try:
+            url = oidc.logout_url(provider, id_token, public_url("pages.accueil"))
+        except (OSError, ValueError):
+            url = None
+        if url:
+            return redirect(url, code=303)  # the provider ends its own session, then comes back
     flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("pages.accueil"), code=303)
 
@@ -322,13 +404,15 @@ def access(token: str):
     members = permissions.members_of(site)
     invitations = Invitation.query.filter_by(site_id=site.id).order_by(Invitation.created_at).all()
     log_lines = (
-        SiteActivity.query.filter_by(site_id=site.id)
+        SiteActivity.query.filter(SiteActivity.site_id == site.id, SiteActivity.kind != advisers.COMMENT_KIND)
         .order_by(SiteActivity.created_at.desc(), SiteActivity.id.desc())
         .limit(100)
         .all()
     )
     return render_template(
         "accounts/acces.html",
+        shared=advisers.is_shared(site),
+        comments=_comments(site),
         site=site,
         role=role,
         members=members,
@@ -384,6 +468,8 @@ def invite(token: str):
     members = permissions.members_of(site)
     return render_template(
         "accounts/acces.html",
+        shared=advisers.is_shared(site),
+        comments=_comments(site),
         site=site,
         role=role,
         members=members,
@@ -541,3 +627,143 @@ def delete_site_view(token: str):
             code=303,
         )
     return render_template("accounts/supprimer_site.html", site=site, error=None)
+
+
+# --- sharing with the advisers of the territory, comments -------------------------------------
+
+
+def _comments(site: Site) -> list[SiteActivity]:
+    return (
+        SiteActivity.query.filter_by(site_id=site.id, kind=advisers.COMMENT_KIND)
+        .order_by(SiteActivity.created_at, SiteActivity.id)
+        .all()
+    )
+
+
+def _comment_text() -> tuple[str | None, str | None]:
+    text = (request.form.get("commentaire") or "").strip()
+    if not text:
+        return None, "Écrivez votre message."
+    if len(text) > 5000:
+        return None, "Le message fait au plus 5 000 caractères."
+    return text, None
+
+
+@bp.post("/sites/<token>/partage-conseillers")
+def share_with_advisers(token: str):
+    site = _site(token)
+    role = require_site_access(site, "manage")
+    if role == LINK:
+        flash("Rattachez d'abord ce site à votre compte pour le partager avec les conseillers.", "error")
+        return redirect(url_for("accounts.access", token=token), code=303)
+    active = request.form.get("actif") == "oui"
+    text = (
+        "a partagé le site avec les conseillers de son territoire"
+        if active
+        else "a arrêté le partage du site avec les conseillers"
+    )
+    service.log(site, current_user, advisers.SHARE_KIND, text, {"actif": active})
+    db.session.commit()
+    flash(
+        "Le site est visible des conseillers de l'État et de ses opérateurs qui suivent votre territoire."
+        if active
+        else "Les conseillers ne voient plus ce site.",
+        "success",
+    )
+    return redirect(url_for("accounts.access", token=token), code=303)
+
+
+@bp.post("/sites/<token>/commentaires")
+def comment_as_member(token: str):
+    site = _site(token)
+    require_site_access(site, "write")
+    text, error = _comment_text()
+    if error:
+        flash(error, "error")
+    elif not advisers.is_shared(site):
+        flash("Les échanges avec les conseillers demandent que le site leur soit partagé.", "error")
+    else:
+        service.log(site, current_user, advisers.COMMENT_KIND, text)
+        db.session.commit()
+        flash("Votre message est publié.", "success")
+    return redirect(url_for("accounts.access", token=token, _anchor="echanges"), code=303)
+
+
+def _adviser_or_abort():
+    """The adviser entry of the logged-in account; advisers log in with ProConnect."""
+    if not current_user.is_authenticated:
+        abort(redirect(url_for("accounts.login", next=request.path)))
+    entry = advisers.adviser(current_user.email)
+    if entry is None:
+        abort(404)
+    if (
+        current_app.config.get("ADVISERS_REQUIRE_PROCONNECT", True)
+        and (session.get(OIDC_SESSION) or [None])[0] != "proconnect"
+    ):
+        flash("La vue des conseillers demande une connexion avec ProConnect.", "info")
+        abort(redirect(url_for("accounts.login", next=request.path)))
+    return entry
+
+
+@bp.get("/conseiller")
+def adviser_view():
+    from app.accounts.my_sites import line
+
+    entry = _adviser_or_abort()
+    lines = [line(site, "") for site in advisers.shared_sites(entry)]
+    return render_template("accounts/conseiller.html", entry=entry, lines=lines)
+
+
+@bp.route("/conseiller/sites/<int:site_id>", methods=["GET", "POST"])
+def adviser_site(site_id: int):
+    from app.accounts.my_sites import line
+
+    entry = _adviser_or_abort()
+    site = db.session.get(Site, site_id)
+    if not advisers.visible_to(site, entry):
+        abort(404)  # outside the territory, not shared, or unknown: the same answer
+    error = None
+    if request.method == "POST":
+        text, error = _comment_text()
+        if error is None:
+            service.log(site, current_user, advisers.COMMENT_KIND, text)
+            db.session.commit()
+            flash("Votre message est publié.", "success")
+            return redirect(url_for("accounts.adviser_site", site_id=site_id, _anchor="echanges"), code=303)
+    return render_template(
+        "accounts/conseiller_site.html",
+        item=line(site, ""),
+        comments=_comments(site),
+        actor_name=service.actor_name,
+        error=error,
+    ), (422 if error else 200)
+
+
+# --- calendar feed ------------------------------------------------------------------------------
+
+
+@bp.get("/calendriers/<cle>.ics")
+def calendar_feed(cle: str):
+    from urllib.parse import urlsplit
+
+    from flask import make_response
+
+    from app.accounts import calendar
+    from app.models import utcnow
+    from app.parcours.service import compute_for_site
+
+    site = calendar.site_for_key(cle, _secret())
+    if site is None:
+        abort(404)
+    path, _ = compute_for_site(site)
+    host = urlsplit(public_url("pages.accueil")).hostname or "parcours-friches"
+    response = make_response(calendar.ics(site, path, host, utcnow()))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def calendar_url(site: Site) -> str:
+    from app.accounts import calendar
+
+    return public_url("accounts.calendar_feed", cle=calendar.feed_key(site, _secret()))

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 
+from app.cache import TTLCache
 from app.content import current_content
 from app.events import record_vote
 from app.extensions import csrf, db
@@ -19,7 +20,6 @@ from app.geo import territory_facts
 from app.models import Site
 
 from . import bp
-from .cache import TTLCache
 from .charts import bar_chart, month_label
 from .indicators import PERIODICITIES, compute_api_series, compute_report
 from .present import (
@@ -52,7 +52,7 @@ PARIS = ZoneInfo("Europe/Paris")
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 ANCHOR = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
 
-CACHE = TTLCache()
+CACHE = TTLCache(max_entries=64)
 
 
 def _today():

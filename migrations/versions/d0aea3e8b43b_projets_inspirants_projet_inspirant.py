@@ -1,7 +1,7 @@
 """Projets inspirants: projet_inspirant
 
 Revision ID: d0aea3e8b43b
-Revises: 150857553222
+Revises: ae191ab6fb11
 Create Date: 2026-12-02 01:38:09.415712
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd0aea3e8b43b'
-down_revision = '150857553222'
+down_revision = 'ae191ab6fb11'
 branch_labels = None
 depends_on = None
 

@@ -86,22 +86,50 @@ def new_site(client) -> str:
     return response.location.split("/")[2]
 
 
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A local OpenID provider (oidc-provider-mock) standing for ProConnect."""
+    import oidc_provider_mock
+
+    with oidc_provider_mock.run_server_in_thread(port=0) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
 @pytest.fixture
-def live_server(database_url, _schema, smtp):
-    """The app over real HTTP (CSRF on), sending its mail to the test SMTP server; replaces the
-    suite's live server for the browser tests of this folder."""
-    import threading
+def advisers_file(tmp_path):
+    return tmp_path / "conseillers.yaml"
 
-    from werkzeug.serving import make_server
 
-    app = make_app(database_url, WTF_CSRF_ENABLED=True, **mail_config(smtp))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+@pytest.fixture
+def live_app(database_url, _schema, smtp, oidc_provider, advisers_file):
+    """The app the browser tests serve: CSRF on, mail to the test SMTP server, ProConnect on the
+    local provider."""
+    app = make_app(
+        database_url,
+        WTF_CSRF_ENABLED=True,
+        PROCONNECT_ISSUER=oidc_provider,
+        PROCONNECT_CLIENT_ID="parcours-friches",
+        PROCONNECT_CLIENT_SECRET="secret",
+        ADVISERS_FILE=str(advisers_file),
+        **mail_config(smtp),
+    )
+    yield app
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
+
+
+@pytest.fixture
+def live_server(live_app):
+    """``live_app`` over real HTTP; replaces the suite's live server for this folder."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

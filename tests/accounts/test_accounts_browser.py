@@ -1,11 +1,14 @@
 """The collaboration journey in real Chromium: an anonymous start, login by code (read from
 the local SMTP server), attaching the site, inviting a collaborator who logs in, accepts and
-edits an answer; the owner reads it in the action log. axe-core on every new page."""
+edits an answer; the owner reads it in the action log and shares the site with the advisers;
+a DDT adviser logs in with ProConnect (a local OpenID provider), finds the site in the
+territory view and comments; the owner reads the comment. axe-core on every new page."""
 
 from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 
 from tests.conftest import run_axe, save_screenshot
@@ -28,7 +31,7 @@ def _no_serious_violation(page, name):
     assert violations == [], (name, violations)
 
 
-def test_collaboration_journey(page, browser, smtp):
+def test_collaboration_journey(page, browser, smtp, oidc_provider, advisers_file, live_app):
     base = page.base_url
     # anonymous start: the site works with its link alone
     page.goto(base + "/")
@@ -89,3 +92,44 @@ def test_collaboration_journey(page, browser, smtp):
     assert "paul@epci.fr a rejoint le site comme éditeur" in text
     outside = [url for url in page.requests_seen if not url.startswith(base)]
     assert outside == []
+
+    # the site gets a name and a commune, and is shared with the advisers of its territory
+    from app.extensions import db
+    from app.models import Site
+
+    with live_app.app_context():
+        site = Site.query.filter_by(token=token).one()
+        site.nom, site.commune_code, site.departement_code = "Ancienne tôlerie", "62528", "62"
+        db.session.commit()
+    page.get_by_role("button", name="Partager avec les conseillers du territoire").click()
+    assert "visible des conseillers" in page.content()
+
+    # a DDT adviser (territories set by the service team) logs in with ProConnect
+    advisers_file.write_text(
+        "conseillers:\n  - courriel: agent@ddt-62.gouv.fr\n    organisme: DDT du Pas-de-Calais\n"
+        "    departements: ['62']\n",
+        encoding="utf-8",
+    )
+    httpx.put(
+        f"{oidc_provider}/users/agent-ddt",
+        json={"email": "agent@ddt-62.gouv.fr", "given_name": "Agathe", "acr": "eidas1"},
+    ).raise_for_status()
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    agent = context.new_page()
+    agent.goto(f"{base}/conseiller")
+    agent.get_by_role("link", name="S'identifier avec ProConnect").click()
+    agent.get_by_placeholder("sub").fill("agent-ddt")
+    agent.get_by_role("button", name="Authorize").click()
+    assert agent.url == f"{base}/conseiller"
+    _no_serious_violation(agent, "comptes-conseiller")
+    assert agent.get_by_role("link", name="Sites de mon territoire").count() >= 1
+    agent.get_by_role("link", name="Ancienne tôlerie").click()
+    assert "Loos-en-Gohelle" in agent.content()
+    _no_serious_violation(agent, "comptes-conseiller-site")
+    agent.get_by_label("Votre message").fill("Le fonds vert recyclage foncier vous concerne : appelons-nous.")
+    agent.get_by_role("button", name="Publier").click()
+    assert "Votre message est publié" in agent.content()
+    context.close()
+
+    page.reload()
+    assert "agent@ddt-62.gouv.fr" in page.content() and "appelons-nous" in page.content()

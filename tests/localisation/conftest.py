@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 import struct
 import threading
-import zlib
-
 import weakref
+import zlib
 
 import pytest
 from sqlalchemy import event

@@ -254,7 +254,7 @@ def test_events_of_a_seeded_db_only_carry_codes(seeded):
 def test_cache_serves_stale_values_while_refreshing_once():
     import time
 
-    from app.stats.cache import TTLCache
+    from app.cache import TTLCache
 
     cache = TTLCache()
     jobs = []
