@@ -65,6 +65,10 @@ def init_accounts(app) -> None:
         "ADVISERS_REQUIRE_PROCONNECT", os.environ.get("ADVISERS_REQUIRE_PROCONNECT", "1") != "0"
     )
     app.cli.add_command(advisers.advisers_cli)
+    app.config.setdefault("REMINDER_WEEKS", int(os.environ.get("REMINDER_WEEKS", 4) or 4))
+    from app.accounts.reminders import reminders_cli
+
+    app.cli.add_command(reminders_cli)
 
     @app.before_request
     def fresh_request_state():
@@ -767,3 +771,33 @@ def calendar_url(site: Site) -> str:
     from app.accounts import calendar
 
     return public_url("accounts.calendar_feed", cle=calendar.feed_key(site, _secret()))
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+
+@bp.route("/rappels/desabonner/<cle>", methods=["GET", "POST"])
+def unsubscribe(cle: str):
+    """One click (the button of this page; a GET never changes anything, so that a mail
+    scanner following links unsubscribes nobody)."""
+    from app.accounts import reminders
+
+    found = reminders.read_unsubscribe_key(cle, _secret())
+    if found is None:
+        abort(404)
+    site, account_id = found
+    if request.method == "POST":
+        if reminders.subscribed(site, account_id):
+            account = db.session.get(Account, account_id)
+            service.log(
+                site,
+                account,
+                reminders.OPT_KIND,
+                "ne reçoit plus de rappels pour ce site",
+                {"compte": account_id, "actif": False},
+            )
+            db.session.commit()
+        return render_template("accounts/desabonnement.html", site=site, done=True)
+    return render_template(
+        "accounts/desabonnement.html", site=site, done=not reminders.subscribed(site, account_id)
+    )
