@@ -401,33 +401,34 @@ def regenerate_link(token: str):
     return redirect(url_for("sites.show", token=site.token), code=303)
 
 
-@bp.get("/sites/<token>/acces")
-def access(token: str):
-    site = _site(token)
-    role = require_site_access(site, "read")
-    members = permissions.members_of(site)
-    invitations = Invitation.query.filter_by(site_id=site.id).order_by(Invitation.created_at).all()
+def _render_access(site: Site, role: str, error=None, invite_email="", invite_role="editeur"):
     log_lines = (
         SiteActivity.query.filter(SiteActivity.site_id == site.id, SiteActivity.kind != advisers.COMMENT_KIND)
         .order_by(SiteActivity.created_at.desc(), SiteActivity.id.desc())
         .limit(100)
         .all()
     )
+    invitations = Invitation.query.filter_by(site_id=site.id).order_by(Invitation.created_at).all()
     return render_template(
         "accounts/acces.html",
-        shared=advisers.is_shared(site),
-        comments=_comments(site),
         site=site,
         role=role,
-        members=members,
-        invitations=invitations if role in ("proprietaire",) else [],
+        members=permissions.members_of(site),
+        invitations=invitations if role == "proprietaire" else [],
         log_lines=log_lines,
+        shared=advisers.is_shared(site),
+        comments=_comments(site),
         actor_name=service.actor_name,
-        site_url=public_url("sites.show", token=token),
-        error=None,
-        invite_email="",
-        invite_role="editeur",
-    )
+        error=error,
+        invite_email=invite_email,
+        invite_role=invite_role,
+    ), (422 if error else 200)
+
+
+@bp.get("/sites/<token>/acces")
+def access(token: str):
+    site = _site(token)
+    return _render_access(site, require_site_access(site, "read"))
 
 
 @bp.post("/sites/<token>/acces/inviter")
@@ -469,25 +470,7 @@ def invite(token: str):
             return redirect(url_for("accounts.access", token=token), code=303)
         db.session.rollback()
         error = "Le courriel d'invitation n'a pas pu être envoyé. Réessayez dans quelques minutes."
-    members = permissions.members_of(site)
-    return render_template(
-        "accounts/acces.html",
-        shared=advisers.is_shared(site),
-        comments=_comments(site),
-        site=site,
-        role=role,
-        members=members,
-        invitations=Invitation.query.filter_by(site_id=site.id).all(),
-        log_lines=SiteActivity.query.filter_by(site_id=site.id)
-        .order_by(SiteActivity.created_at.desc())
-        .limit(100)
-        .all(),
-        actor_name=service.actor_name,
-        site_url=public_url("sites.show", token=token),
-        error=error,
-        invite_email=typed,
-        invite_role=invite_role,
-    ), 422
+    return _render_access(site, role, error, typed, invite_role)
 
 
 def _member(site: Site, member_id: int) -> SiteMember:
