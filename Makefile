@@ -14,7 +14,7 @@ help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
 
 ## setup: virtualenv + Python deps, npm deps, local copy of the front-end assets (idempotent)
-setup: $(VENV)/.installed node_modules/.installed $(VENDOR)/.installed check-pdf
+setup: $(VENV)/.installed node_modules/.installed $(VENDOR)/.installed $(VENDOR)/.built check-pdf
 
 # The council summary PDF (WeasyPrint) needs Pango and HarfBuzz from the system.
 PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
@@ -49,6 +49,14 @@ $(VENDOR)/.installed: node_modules/.installed Makefile
 	cp $(DSFR)/utility/icons/icons.min.css $(VENDOR)/dsfr/utility/icons/
 	cp -r $(DSFR)/fonts $(DSFR)/icons $(DSFR)/favicon $(DSFR)/artwork $(VENDOR)/dsfr/
 	mkdir -p $(VENDOR)/leaflet && cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	touch $@
+
+# The DSFR components and icons the pages use (dsfr.subset.min.css, icons.subset.min.css), then
+# Brotli and gzip twins of every static file (app/assets_build.py; fails on an unknown icon).
+# Rebuilt whenever a template, script, stylesheet or Python file changes.
+ASSET_SOURCES := $(shell find app/templates app/static/js app/static/css -type f ! -name '*.gz' ! -name '*.br' 2>/dev/null) $(shell find app -name '*.py' -not -path '*/vendor/*' 2>/dev/null)
+$(VENDOR)/.built: $(VENV)/.installed $(VENDOR)/.installed $(ASSET_SOURCES)
+	$(BIN)/python -m app.assets_build
 	touch $@
 
 ## run: serve the service on http://127.0.0.1:5000 with the embedded SQLite database, and its task worker

@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import models  # noqa: F401 - register tables with SQLAlchemy/Alembic
+from app.assets import init_assets
 from app.blueprints import register_blueprints
 from app.cli import register_cli
 from app.config import from_environment
@@ -62,6 +63,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.extensions["db_breaker"] = install_breaker(db.engine, app.config["DB_BREAKER_SECONDS"])
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
+    # Static files (WhiteNoise) and compression (Flask-Compress) before the other response hooks,
+    # so that compression runs after them (Flask runs after_request hooks in reverse order).
+    init_assets(app)
     img_src = list(CSP["img-src"]) + map_tile_hosts(app.config)
     talisman.init_app(
         app,

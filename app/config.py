@@ -96,6 +96,10 @@ def from_environment(instance_path: Path) -> dict:
             )
             if os.environ.get(key)
         },
+        # Light pages (app.assets): static files fingerprinted, precompressed and cached for a
+        # year (WhiteNoise), the DSFR and icon subsets, HTML compressed (Flask-Compress). Off: the
+        # files as before (whole DSFR, no compression, revalidated on each visit), for the bench.
+        "LIGHT_ASSETS": _bool("LIGHT_ASSETS", True),
         # Content folder served (questionnaires/, data/, stats/), checked at start.
         "CONTENT_ROOT": os.environ.get("CONTENT_ROOT", str(ROOT)),
         # Public statistics.

@@ -1,20 +1,26 @@
-"""Record product events for /stats. Flask-free apart from the shared SQLAlchemy session."""
+"""Record product events for /stats (types: :class:`app.models.EventType`). Flask-free apart from
+the shared SQLAlchemy session."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from app.extensions import db
-from app.models import Event, Site, utcnow
+from app.models import Event, EventType, Site, utcnow
+
+__all__ = ["EventType", "event_values", "record", "record_vote"]
 
 SITE_FIELDS = ("commune_code", "epci_code", "departement_code", "region_code")
 
 
-def event_values(event_type: str, site=None, data: dict | None = None, at: datetime | None = None) -> dict:
+def event_values(
+    event_type: EventType, site=None, data: dict | None = None, at: datetime | None = None
+) -> dict:
     """Column values of an event; ``site`` is a saved ``Site`` or any row with its id, territory
-    codes and ``is_demo`` (for writers that insert in batches, e.g. app.parcours.view_events)."""
+    codes and ``is_demo`` (for writers that insert in batches, e.g. app.parcours.view_events).
+    An unknown type raises ValueError: a misspelt type would silently drop out of /stats."""
     values = {
-        "type": event_type,
+        "type": EventType(event_type).value,
         "data": data or None,
         "created_at": at or utcnow(),
         # every key, even without a site: batched rows must all have the same columns
@@ -31,7 +37,7 @@ def event_values(event_type: str, site=None, data: dict | None = None, at: datet
 
 
 def record(
-    event_type: str, site: Site | None = None, data: dict | None = None, at: datetime | None = None
+    event_type: EventType, site: Site | None = None, data: dict | None = None, at: datetime | None = None
 ) -> Event:
     """Add an event to the current session (the caller commits). Copies the site's territory codes."""
     if site is not None and site.id is None:
@@ -45,10 +51,10 @@ def record_vote(site: Site, item_type: str, item_id: str, useful: bool) -> Event
     """One « utile ? » vote per item and site: a second vote replaces the first (its value and
     time), so repeated clicks can neither pile up rows nor weigh more in /stats. The caller
     commits."""
-    for event in Event.query.filter_by(type="avis", site_id=site.id).all():
+    for event in Event.query.filter_by(type=EventType.VOTE.value, site_id=site.id).all():
         data = event.data or {}
         if data.get("type") == item_type and data.get("id") == item_id:
             event.data = {"type": item_type, "id": item_id, "utile": useful}
             event.created_at = utcnow()
             return event
-    return record("avis", site, {"type": item_type, "id": item_id, "utile": useful})
+    return record(EventType.VOTE, site, {"type": item_type, "id": item_id, "utile": useful})

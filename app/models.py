@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -114,11 +115,28 @@ class StepProgress(db.Model):
     site: Mapped[Site] = relationship(back_populates="steps")
 
 
+class EventType(StrEnum):
+    """Every kind of product event (``Event.type``); written by :mod:`app.events`, read by
+    :mod:`app.stats.indicators`."""
+
+    SITE_CREATED = "site_cree"
+    QUESTIONNAIRE_DONE = "questionnaire_termine"
+    PATH_VIEWED = "parcours_consulte"
+    PATH_API = "parcours_api"  # a path computed through POST /api/v1/parcours
+    STEP_STATUS = "etape_statut"
+    VOTE = "avis"  # « utile ? » on a step, a scheme or a resource
+    PORTFOLIO_IMPORTED = "portefeuille_importe"
+    EXPORT = "export"  # a path summary downloaded: only the demo data write it so far
+    RESOURCE_VIEWED = "ressource_vue"
+    RESOURCE_DOWNLOADED = "ressource_telechargee"  # a shipped template downloaded
+    STEP_VIEWED = "etape_vue"  # a step page shown
+
+
 class Event(db.Model):
     """A product event for the public statistics. Never personal data: ids and territory codes only.
 
-    Types: site_cree, questionnaire_termine, parcours_consulte, etape_statut, export, avis…
-    ``data`` holds small non-personal details (step id, phase, new status, vote…).
+    ``type`` is an :class:`EventType`; ``data`` holds small non-personal details (step id, phase,
+    new status, vote…).
     """
 
     __tablename__ = "event"

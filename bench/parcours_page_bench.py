@@ -28,21 +28,25 @@ sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1280, "height": 800}
 
-# Closes every open DSFR accordion of the path's phases (the user's « phases closed »).
-CLOSE_PHASES = """() => {
-  for (const b of document.querySelectorAll('.pf-phase .fr-accordion__btn[aria-expanded="true"]')) b.click();
-}"""
+OPEN_PHASE = '.pf-phase .fr-accordion__btn[aria-expanded="true"]'
+
+
+def close_phases(page) -> None:
+    """Close every open phase accordion (the user's « phases closed ») and wait for the end of
+    the DSFR collapse transition."""
+    while page.locator(OPEN_PHASE).count():
+        page.locator(OPEN_PHASE).first.click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.pf-phase .fr-collapse')]"
+        ".every(c => getComputedStyle(c).visibility === 'hidden')"
+    )
 
 
 def measure(page, url: str, contact_urls: set[str]) -> dict:
     """Figures of the path page at ``url``; ``contact_urls`` are the path's contacts' links."""
     response = page.goto(url, wait_until="networkidle")
     html = response.body()
-    page.evaluate(CLOSE_PHASES)
-    page.wait_for_function(
-        "() => !document.querySelector('.pf-phase .fr-accordion__btn[aria-expanded=\"true\"]')"
-    )
-    page.wait_for_timeout(400)  # the DSFR collapse transition
+    close_phases(page)
     height = page.evaluate("() => document.documentElement.scrollHeight")
     hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     return {
@@ -55,6 +59,8 @@ def measure(page, url: str, contact_urls: set[str]) -> dict:
 
 
 def main() -> None:
+    import logging
+
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
@@ -63,6 +69,7 @@ def main() -> None:
     from app.parcours.service import compute_for_site
     from tests.parcours import journey
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as tmp:
         config = {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'page.sqlite'}",

@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 
 from app.content import current_content, path_engine
 from app.engine.facts import build_facts
-from app.events import event_values
+from app.events import EventType, event_values
 from app.extensions import db
 from app.models import Event
 from app.parcours.page_cache import PageCache
@@ -153,7 +153,7 @@ def _compute(raw: bytes) -> tuple:
 def _record_call(event_data: dict) -> None:
     """The call's statistics event, written in batches with the path views' events
     (app.parcours.view_events): a commit per call was half of its cost."""
-    event = event_values("parcours_api", None, event_data)
+    event = event_values(EventType.PATH_API, None, event_data)
     buffer = buffer_for(current_app._get_current_object())
     if buffer is None:
         db.session.add(Event(**event))

@@ -530,6 +530,9 @@ class CatalogueRessourceSchema(_Item):
         allow_none=True,
         metadata={"description": "Adresse de téléchargement du modèle modifiable (ODT, ODS)."},
     )
+    fichier_pdf = fields.String(
+        allow_none=True, metadata={"description": "Le même modèle en PDF, prêt à imprimer."}
+    )
 
 
 class CatalogueRessourcesSchema(Schema):

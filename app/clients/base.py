@@ -21,6 +21,8 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from app.cache import TTLCache
+
 SUCCES, PARTIEL, ECHEC = "succès", "partiel", "échec"
 MAX_TIMEOUT = 3.0
 MAX_RESPONSE_BYTES = 5 * 1024 * 1024
@@ -142,39 +144,6 @@ class Result:
 
 class ClientError(Exception):
     """A call failed; ``str(err)`` is a French explanation."""
-
-
-class TTLCache:
-    """Small thread-safe in-memory cache with a time-to-live and a size bound."""
-
-    def __init__(self, ttl: float = 86_400, max_entries: int = 2_048):
-        self.ttl, self.max_entries = ttl, max_entries
-        self._data: dict = {}
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            item = self._data.get(key)
-            if item is None:
-                return None
-            expires, value = item
-            if expires < time.monotonic():
-                del self._data[key]
-                return None
-            return value
-
-    def set(self, key, value) -> None:
-        if self.ttl <= 0:
-            return
-        with self._lock:
-            if len(self._data) >= self.max_entries:
-                oldest = min(self._data, key=lambda k: self._data[k][0])
-                del self._data[oldest]
-            self._data[key] = (time.monotonic() + self.ttl, value)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
 
 
 _SESSION = threading.local()

@@ -9,13 +9,33 @@ from __future__ import annotations
 
 import json
 
-from shapely.geometry import mapping
+from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from .base import ECHEC, PARTIEL, SUCCES, ClientError, HttpClient, Result, as_dict, as_list
 
 DEFAULT_URL = "https://apicarto.ign.fr/api"
 MAX_PARCELS = 500
+
+
+# A parcel is part of the site when the perimeter covers at least this share of it: API Carto
+# returns every parcel the perimeter *intersects*, including the neighbours that merely share a
+# boundary with it (the union of clicked parcels) or a sliver of a hand-drawn outline.
+MIN_COVERED_SHARE = 0.05
+
+
+def _only_touches(site: BaseGeometry, parcel_geojson) -> bool:
+    """Whether the (polygonal) site covers less than ``MIN_COVERED_SHARE`` of the parcel. False
+    when either is not a usable polygon (a point, a malformed geometry): kept, as before."""
+    if site.geom_type not in ("Polygon", "MultiPolygon") or not isinstance(parcel_geojson, dict):
+        return False
+    try:
+        parcel = shape(parcel_geojson)
+        if parcel.is_empty or parcel.area <= 0 or not parcel.is_valid:
+            return False
+        return site.intersection(parcel).area < MIN_COVERED_SHARE * parcel.area
+    except Exception:  # shapely refuses odd input in many ways: keep the parcel
+        return False
 
 
 class CadastreClient(HttpClient):
@@ -42,6 +62,8 @@ class CadastreClient(HttpClient):
         for feat in as_list(data["features"]):
             props = as_dict(as_dict(feat).get("properties"))
             if not props.get("idu"):
+                continue
+            if _only_touches(geom, as_dict(feat).get("geometry")):
                 continue
             area = props.get("contenance")
             if not isinstance(area, int | float) or isinstance(area, bool):

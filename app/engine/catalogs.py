@@ -30,7 +30,7 @@ from typing import Any
 from app.engine import conditions
 from app.engine.conditions import KIND_QUESTION, FactInfo, Vocabulary
 from app.engine.content_rules import future_date
-from app.engine.vocabulaire import CNIG_ENUMS
+from app.engine.vocabulaire import CNIG_ENUMS, PORTEURS  # one list of project holders
 from app.engine.yamlsrc import ContentError, ContentInvalid, line_of, load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -39,17 +39,6 @@ NATURES = ("subvention", "pret", "ingenierie", "portage", "fiscal", "autre")
 RECURRENCES = ("permanent", "annuelle", "ponctuelle")
 RESOURCE_TYPES = ("outil", "guide", "texte", "donnees")
 COVERAGE_KEYS = ("regions", "departements", "epci", "communes")
-PORTEURS = (
-    "commune",
-    "epci",
-    "departement_region",
-    "etat",
-    "epf",
-    "bailleur_social",
-    "epl",
-    "prive",
-    "association",
-)
 ANNUAIRE_URL = "https://lannuaire.service-public.gouv.fr/"
 
 COMMON_KEYS = {"id", "sources", "verifie_le", "note", "a_confirmer", "redaction"}

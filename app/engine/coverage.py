@@ -34,9 +34,13 @@ def _regions_named(condition) -> list[str]:
 def coverage_report(catalogs: Catalogs, today: date) -> str:
     """A plain-text report: steps by phase, schemes by status and use, contacts by type and
     territory, and what is verified, open to doubt or linked to the directory only."""
-    lines: list[str] = []
+    sections = (_steps(catalogs), _schemes(catalogs, today), _contacts(catalogs), _doubts(catalogs))
+    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
+
+
+def _steps(catalogs: Catalogs) -> list[str]:
     steps = catalogs.steps
-    lines.append(f"Étapes : {len(steps)}")
+    lines = [f"Étapes : {len(steps)}"]
     by_phase = Counter(step.phase for step in steps)
     for phase in catalogs.phases:
         lines.append(f"  {phase.id:<14} {by_phase.get(phase.id, 0):>3}  {phase.title}")
@@ -44,14 +48,16 @@ def coverage_report(catalogs: Catalogs, today: date) -> str:
     lines.append(
         f"  dont vérifiées (date de vérification, sans doute ouvert) : {sum(1 for s in steps if s.verified)}"
     )
+    return lines
 
+
+def _schemes(catalogs: Catalogs, today: date) -> list[str]:
     schemes = list(catalogs.schemes.values())
     timings = {s.id: s.timing(today) for s in schemes}
     statuses = Counter(str(t.status) for t in timings.values())
-    lines.append("")
-    lines.append(
+    lines = [
         f"Financements : {len(schemes)} (" + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + ")"
-    )
+    ]
     confirmed = Counter(t.confirmed for t in timings.values())
     lines.append(f"  calendrier confirmé : {confirmed[True]} ; non confirmé : {confirmed[False]}")
     for status in (SchemeStatus.OPEN, SchemeStatus.UPCOMING, SchemeStatus.CLOSED):
@@ -73,10 +79,12 @@ def coverage_report(catalogs: Catalogs, today: date) -> str:
             "  Dispositifs propres à une région : "
             + ", ".join(f"{k} ({v})" for k, v in sorted(regional.items()))
         )
+    return lines
 
+
+def _contacts(catalogs: Catalogs) -> list[str]:
     contacts = catalogs.contacts
-    lines.append("")
-    lines.append(f"Contacts : {len(contacts)}")
+    lines = [f"Contacts : {len(contacts)}"]
     for type_id, n in sorted(Counter(c.type for c in contacts).items()):
         lines.append(f"  {type_id:<20} {n:>4}")
     own = sum(1 for c in contacts if c.url)
@@ -101,10 +109,18 @@ def coverage_report(catalogs: Catalogs, today: date) -> str:
         f"{len(_covered(catalogs, 'epf', 'departements'))} départements (tout ou partie), "
         f"{len(_covered(catalogs, 'epf', 'epci'))} intercommunalités"
     )
-    items = [*steps, *schemes, *contacts, *catalogs.contact_types.values(), *catalogs.resources.values()]
-    lines.append("")
-    lines.append(
+    return lines
+
+
+def _doubts(catalogs: Catalogs) -> list[str]:
+    items = [
+        *catalogs.steps,
+        *catalogs.schemes.values(),
+        *catalogs.contacts,
+        *catalogs.contact_types.values(),
+        *catalogs.resources.values(),
+    ]
+    return [
         f"Éléments avec un doute ouvert (« à confirmer ») : {sum(1 for i in items if i.to_confirm)} sur {len(items)} ; "
         f"jamais vérifiés : {sum(1 for i in items if i.checked_on is None)}"
-    )
-    return "\n".join(lines) + "\n"
+    ]

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -147,27 +148,47 @@ def _errors(item: Mapping, file: str, today: date) -> list[ContentError]:
         not isinstance(forms, list) or not all(isinstance(f, str) and f.strip() for f in forms)
     ):
         errs.append("« formes » doit être une liste de textes")
-    source = item.get("source")
-    if source is not None:
-        if not isinstance(source, Mapping) or not isinstance(source.get("url"), str):
-            errs.append("« source » doit avoir un « titre » et une « url »")
-        else:
-            url = source["url"]
-            if not url.startswith("https://"):
-                errs.append(f"« source » : l'adresse doit commencer par https:// ({url})")
-            if not isinstance(source.get("titre"), str) or not source["titre"].strip():
-                errs.append("« source » : « titre » manquant")
-            general = source.get("generale") is True
-            errs += [
-                f"« source » : {m}"
-                for m in (*legifrance_not_article(url), *home_page(url, general), *test_instance(url))
-            ]
+    if item.get("source") is not None:
+        errs += _source_errors(item["source"])
     checked = item.get("verifie_le")
     if checked is not None and not isinstance(checked, date):
         errs.append("« verifie_le » doit être une date (AAAA-MM-JJ)")
     elif isinstance(checked, date):
         errs += future_date(checked, today)
     return [ContentError(file, line, iid, m) for m in errs]
+
+
+def _source_errors(source: Any) -> list[str]:
+    if not isinstance(source, Mapping) or not isinstance(source.get("url"), str):
+        return ["« source » doit avoir un « titre » et une « url »"]
+    errs = []
+    url = source["url"]
+    if not url.startswith("https://"):
+        errs.append(f"« source » : l'adresse doit commencer par https:// ({url})")
+    if not isinstance(source.get("titre"), str) or not source["titre"].strip():
+        errs.append("« source » : « titre » manquant")
+    general = source.get("generale") is True
+    errs += [
+        f"« source » : {m}"
+        for m in (*legifrance_not_article(url), *home_page(url, general), *test_instance(url))
+    ]
+    return errs
+
+
+def _term(item: Mapping, forms: tuple[str, ...]) -> Term:
+    """A checked item as a term (its forms longest first, so that the longest one matches)."""
+    source = item["source"]
+    return Term(
+        id=item["id"],
+        acronym=item["sigle"].strip(),
+        forms=tuple(sorted(forms, key=len, reverse=True)),
+        name=item["terme"].strip(),
+        definition=" ".join(item["definition"].split()),
+        source_title=source["titre"].strip(),
+        source_url=source["url"],
+        checked_on=item.get("verifie_le"),
+        line=line_of(item),
+    )
 
 
 def load_glossary(path: str | Path, display_name: str | None = None, today: date | None = None) -> Glossary:
@@ -216,20 +237,7 @@ def load_glossary(path: str | Path, display_name: str | None = None, today: date
                     )
                 )
             forms_seen[form] = iid
-        source = item["source"]
-        terms.append(
-            Term(
-                id=iid,
-                acronym=item["sigle"].strip(),
-                forms=tuple(sorted(forms, key=len, reverse=True)),
-                name=item["terme"].strip(),
-                definition=" ".join(item["definition"].split()),
-                source_title=source["titre"].strip(),
-                source_url=source["url"],
-                checked_on=item.get("verifie_le"),
-                line=line_of(item),
-            )
-        )
+        terms.append(_term(item, forms))
     if errors:
         raise ContentInvalid(errors)
     return Glossary(tuple(terms))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any
 from urllib.parse import quote
 
@@ -27,8 +28,17 @@ from app.engine.catalogs import (
 )
 from app.engine.conditions import KIND_TERRITORY, Evaluation, Fact, Vocabulary, evaluate, referenced_facts
 
-APPLICABLE = "applicable"
-A_VERIFIER = "a_verifier"
+
+class PathStatus(StrEnum):
+    """Where a step (or a scheme's eligibility) stands on a path: it applies, or it depends on an
+    answer not given yet. A step whose condition is false is not on the path at all."""
+
+    APPLICABLE = "applicable"
+    TO_CHECK = "a_verifier"
+
+
+APPLICABLE = PathStatus.APPLICABLE
+A_VERIFIER = PathStatus.TO_CHECK
 STATUS_ORDER = {SchemeStatus.OPEN: 0, SchemeStatus.UPCOMING: 1, SchemeStatus.CLOSED: 2}
 SOON_DAYS = 30  # "clôture dans N jours" below this many days
 ALWAYS = "Étape utile pour toute reconversion de friche."
@@ -59,7 +69,7 @@ class Missing:
 @dataclass
 class SchemeResult:
     scheme: Scheme
-    eligibility: str  # applicable | a_verifier
+    eligibility: PathStatus
     timing: Timing  # status and the dates that explain it
     days_left: int | None  # days before closing when open and closing soon
     reasons: list[str]
@@ -102,7 +112,7 @@ class ContactResult:
 class StepResult:
     step: Step
     phase: Phase
-    status: str  # applicable | a_verifier
+    status: PathStatus
     reasons: list[str]
     missing: list[Missing]
     contacts: list[ContactResult] = field(default_factory=list)

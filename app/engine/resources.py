@@ -21,6 +21,7 @@ body shown on the resource's page::
     source: https://…                 # the exact page of an external resource
     source_generale: true             # only when a home page IS the right target (a tool)
     fichier: modeles/matrice-des-acteurs.ods   # a template shipped with the service
+    fichier_pdf: modeles/….pdf        # optional: the same template, ready to print
     sources: [{url: …, titre: …}]     # optional: pages backing the facts of the notice
     verifie_le: 2026-12-02            # only when checked against ``source``
     redaction: …                      # editors only, never rendered nor served
@@ -96,6 +97,7 @@ TEMPLATE_SUFFIXES = {
     ".csv": ("text/csv", "CSV (tableur)"),
     ".md": ("text/markdown", "Markdown (texte)"),
 }
+PDF_MIMETYPE = "application/pdf"
 KEYS = {
     "id",
     "titre",
@@ -110,6 +112,7 @@ KEYS = {
     "source",
     "source_generale",
     "fichier",
+    "fichier_pdf",
     "sources",
     "verifie_le",
     "note",
@@ -142,6 +145,7 @@ class LibraryResource(Resource):
     body: str = ""
     source: str | None = None  # external page
     template: str | None = None  # file name under data/ressources/modeles/
+    template_pdf: str | None = None  # its printable PDF, same folder
 
     @property
     def family_label(self) -> str:
@@ -273,35 +277,11 @@ def parse_file(
     """One resource file → (resource or None, errors)."""
     errors: list[ContentError] = []
     fr = _FileReader(name, 1, errors)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fr.add(0, f"fichier illisible ({exc})")
+    read = _front_matter(fr, path)
+    if read is None:
         return None, errors
-    match = FRONT.match(text)
-    if not match:
-        fr.add(1, "en-tête manquant : le fichier doit commencer par « --- », l'en-tête YAML, puis « --- »")
-        return None, errors
-    try:
-        doc = yaml.load(match.group(1), Loader=_Loader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        fr.add((mark.line + 2) if mark else 1, f"YAML invalide : {exc.problem or exc}")
-        return None, errors
-    if not isinstance(doc, Mapping):
-        fr.add(1, "l'en-tête doit être un bloc clé: valeur")
-        return None, errors
-    iid = doc.get("id")
-    if not isinstance(iid, str) or not ID_RE.match(iid):
-        fr.add(fr.line(doc, "id"), "« id » manquant ou mal formé (minuscules, chiffres et tirets)")
-        iid = None
-    fr.iid = iid
-    if iid and path.stem != iid:
-        fr.add(fr.line(doc, "id"), f"le fichier doit s'appeler « {iid}.md » comme son identifiant")
-    for key in doc:
-        if key not in KEYS:
-            fr.add(fr.line(doc, key), f"clé inconnue « {key} » (possibles : {', '.join(sorted(KEYS))})")
-
+    doc, body, body_line = read
+    iid = _resource_id(fr, doc, path)
     title = _text(fr, doc, "titre")
     description = _text(fr, doc, "description")
     family_t = _choices(fr, doc, "famille", FAMILIES, "famille inconnue")
@@ -315,23 +295,103 @@ def parse_file(
     if level not in LEVELS:
         fr.add(fr.line(doc, "niveau" if "niveau" in doc else None), "« niveau » doit valoir 1 ou 2")
     licence = _text(fr, doc, "licence")
+    notice_values = _notice(fr, doc)
+    source, template = _source_or_template(fr, doc, path)
+    template_pdf = _template_pdf(fr, doc, path, template)
+    sources = _sources(fr, doc, source, title)
+    checked = _checked_on(fr, doc, today, source)
+    _texts(fr, doc, title, description, body, body_line)
+    if errors or not (iid and family_t and format_t and phases and audiences and level in LEVELS):
+        return None, errors
+    url = source or f"/ressources/{iid}"
+    return (
+        LibraryResource(
+            id=iid,
+            sources=tuple(sources),
+            checked_on=checked,
+            note=doc.get("note"),
+            to_confirm=doc.get("a_confirmer"),
+            editorial=doc.get("redaction"),
+            file=name,
+            line=1,
+            title=title,
+            description=description,
+            url=url,
+            kind=KINDS[format_t[0]],
+            family=family_t[0],
+            phases=phases,
+            audiences=audiences,
+            format=format_t[0],
+            level=int(level),
+            notice=Notice(*(notice_values[k] for k in ("objectifs", "contenus", "mise_en_oeuvre", "duree"))),
+            licence=licence,
+            body=body,
+            source=source,
+            template=template,
+            template_pdf=template_pdf,
+        ),
+        errors,
+    )
 
+
+def _front_matter(fr: _FileReader, path: Path) -> tuple[Mapping, str, int] | None:
+    """The YAML header, the Markdown body and the body's first line; None when unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fr.add(0, f"fichier illisible ({exc})")
+        return None
+    match = FRONT.match(text)
+    if not match:
+        fr.add(1, "en-tête manquant : le fichier doit commencer par « --- », l'en-tête YAML, puis « --- »")
+        return None
+    try:
+        doc = yaml.load(match.group(1), Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        fr.add((mark.line + 2) if mark else 1, f"YAML invalide : {exc.problem or exc}")
+        return None
+    if not isinstance(doc, Mapping):
+        fr.add(1, "l'en-tête doit être un bloc clé: valeur")
+        return None
+    return doc, text[match.end() :].strip(), text[: match.end()].count("\n") + 1
+
+
+def _resource_id(fr: _FileReader, doc: Mapping, path: Path) -> str | None:
+    iid = doc.get("id")
+    if not isinstance(iid, str) or not ID_RE.match(iid):
+        fr.add(fr.line(doc, "id"), "« id » manquant ou mal formé (minuscules, chiffres et tirets)")
+        iid = None
+    fr.iid = iid
+    if iid and path.stem != iid:
+        fr.add(fr.line(doc, "id"), f"le fichier doit s'appeler « {iid}.md » comme son identifiant")
+    for key in doc:
+        if key not in KEYS:
+            fr.add(fr.line(doc, key), f"clé inconnue « {key} » (possibles : {', '.join(sorted(KEYS))})")
+    return iid
+
+
+def _notice(fr: _FileReader, doc: Mapping) -> dict:
     notice_doc = doc.get("notice")
-    notice_values = {}
+    notice_values: dict = {}
     if not isinstance(notice_doc, Mapping):
         fr.add(
             fr.line(doc, "notice" if "notice" in doc else None),
             "notice manquante (objectifs, contenus, mise_en_oeuvre, duree)",
         )
-    else:
-        for key in notice_doc:
-            if key not in NOTICE_KEYS:
-                fr.add(fr.line(notice_doc, key), f"clé inconnue « {key} » dans la notice")
-        for key in NOTICE_KEYS:
-            notice_values[key] = _text(fr, notice_doc, key)
-            if notice_values[key]:
-                _wording(fr, fr.line(notice_doc, key), f"notice.{key}", notice_values[key])
+        return notice_values
+    for key in notice_doc:
+        if key not in NOTICE_KEYS:
+            fr.add(fr.line(notice_doc, key), f"clé inconnue « {key} » dans la notice")
+    for key in NOTICE_KEYS:
+        notice_values[key] = _text(fr, notice_doc, key)
+        if notice_values[key]:
+            _wording(fr, fr.line(notice_doc, key), f"notice.{key}", notice_values[key])
+    return notice_values
 
+
+def _source_or_template(fr: _FileReader, doc: Mapping, path: Path) -> tuple[str | None, str | None]:
+    """The official page (``source``) or the shipped template (``fichier``) a resource points to."""
     source = None
     if doc.get("source") is not None:
         general = doc.get("source_generale") is True
@@ -358,23 +418,53 @@ def parse_file(
         fr.add(
             fr.line(doc), "une ressource a une « source » (page officielle) ou un « fichier » (modèle livré)"
         )
+    return source, template
 
+
+def _template_pdf(fr: _FileReader, doc: Mapping, path: Path, template: str | None) -> str | None:
+    """The printable PDF shipped next to an editable template (``fichier_pdf``), if any."""
+    template_pdf = None
+    if doc.get("fichier_pdf") is not None:
+        raw = doc.get("fichier_pdf")
+        if (
+            not isinstance(raw, str)
+            or not raw.startswith(TEMPLATES_DIR + "/")
+            or ".." in raw
+            or not raw.endswith(".pdf")
+        ):
+            fr.add(
+                fr.line(doc, "fichier_pdf"), f"« fichier_pdf » doit être un fichier .pdf de {TEMPLATES_DIR}/"
+            )
+        elif not (path.parent / raw).is_file():
+            fr.add(fr.line(doc, "fichier_pdf"), f"fichier introuvable « {raw} »")
+        elif template is None:
+            fr.add(fr.line(doc, "fichier_pdf"), "« fichier_pdf » accompagne un « fichier » modifiable")
+        else:
+            template_pdf = raw[len(TEMPLATES_DIR) + 1 :]
+    return template_pdf
+
+
+def _sources(fr: _FileReader, doc: Mapping, source: str | None, title: str | None) -> list[Source]:
     sources = []
     if source:
         sources.append(Source(source, title or source, doc.get("source_generale") is True))
     raw_sources = doc.get("sources")
-    if raw_sources is not None:
-        if not isinstance(raw_sources, list):
-            fr.add(fr.line(doc, "sources"), "« sources » doit être une liste de {url, titre}")
-        else:
-            for s in raw_sources:
-                if not isinstance(s, Mapping) or not isinstance(s.get("titre"), str):
-                    fr.add(fr.line(doc, "sources"), "chaque source a une « url » et un « titre »")
-                    continue
-                url = _url(fr, fr.line(s, "url"), "sources.url", s.get("url"), s.get("generale") is True)
-                if url:
-                    sources.append(Source(url, s["titre"], s.get("generale") is True))
+    if raw_sources is None:
+        return sources
+    if not isinstance(raw_sources, list):
+        fr.add(fr.line(doc, "sources"), "« sources » doit être une liste de {url, titre}")
+        return sources
+    for s in raw_sources:
+        if not isinstance(s, Mapping) or not isinstance(s.get("titre"), str):
+            fr.add(fr.line(doc, "sources"), "chaque source a une « url » et un « titre »")
+            continue
+        url = _url(fr, fr.line(s, "url"), "sources.url", s.get("url"), s.get("generale") is True)
+        if url:
+            sources.append(Source(url, s["titre"], s.get("generale") is True))
+    return sources
 
+
+def _checked_on(fr: _FileReader, doc: Mapping, today: date, source: str | None) -> date | None:
     checked = doc.get("verifie_le")
     if checked is not None and not isinstance(checked, date):
         fr.add(fr.line(doc, "verifie_le"), "« verifie_le » doit être une date AAAA-MM-JJ")
@@ -387,9 +477,13 @@ def parse_file(
     for key in ("note", "a_confirmer", "redaction"):
         if doc.get(key) is not None and not isinstance(doc.get(key), str):
             fr.add(fr.line(doc, key), f"« {key} » doit être un texte")
+    return checked
 
-    body = text[match.end() :].strip()
-    body_line = text[: match.end()].count("\n") + 1
+
+def _texts(
+    fr: _FileReader, doc: Mapping, title: str | None, description: str | None, body: str, body_line: int
+) -> None:
+    """The wording rules on every text users read."""
     for field, value, line in (
         ("titre", title, fr.line(doc, "titre")),
         ("description", description, fr.line(doc, "description")),
@@ -403,42 +497,6 @@ def parse_file(
     ):
         if value:
             _wording(fr, line, field, value)
-
-    if errors or not (iid and family_t and format_t and phases and audiences and level in LEVELS):
-        return None, errors
-    url = source or f"/ressources/{iid}"
-    return (
-        LibraryResource(
-            id=iid,
-            sources=tuple(sources),
-            checked_on=checked,
-            note=doc.get("note"),
-            to_confirm=doc.get("a_confirmer"),
-            editorial=doc.get("redaction"),
-            file=name,
-            line=1,
-            title=title,
-            description=description,
-            url=url,
-            kind=KINDS[format_t[0]],
-            family=family_t[0],
-            phases=phases,
-            audiences=audiences,
-            format=format_t[0],
-            level=int(level),
-            notice=Notice(
-                notice_values["objectifs"],
-                notice_values["contenus"],
-                notice_values["mise_en_oeuvre"],
-                notice_values["duree"],
-            ),
-            licence=licence,
-            body=body,
-            source=source,
-            template=template,
-        ),
-        errors,
-    )
 
 
 def load_library(
@@ -470,8 +528,9 @@ def load_library(
     return resources, errors
 
 
-def template_path(folder: Path, resource: LibraryResource) -> Path | None:
-    """The shipped file of a template resource."""
-    if not resource.template:
+def template_path(folder: Path, resource: LibraryResource, pdf: bool = False) -> Path | None:
+    """The shipped file of a template resource (its PDF with ``pdf``)."""
+    name = resource.template_pdf if pdf else resource.template
+    if not name:
         return None
-    return folder / TEMPLATES_DIR / resource.template
+    return folder / TEMPLATES_DIR / name

@@ -245,13 +245,16 @@ def territory_facts(code: str) -> dict | None:
     }
 
 
-def territory_warnings(code: str) -> list[str]:
-    """French caveats about the embedded data for commune ``code`` (for ``avertissements``)."""
+def territory_warnings(code: str, zonage: bool = True) -> list[str]:
+    """French caveats about the embedded data for commune ``code`` (for ``avertissements``);
+    those about the zonage ABC only when ``zonage`` (the caller's content reads it)."""
     commune = get_commune(code)
     if commune is None:
         return []
     out = []
-    if commune.zonage_abc is None:
+    if not zonage:
+        pass
+    elif commune.zonage_abc is None:
         out.append(f"Le zonage ABC de {commune.nom} n'est pas connu dans les données embarquées.")
     else:
         out.append(

@@ -18,7 +18,9 @@ from app.geo.upload import FORMATS, read_perimeter_bounded
 from app.models import Site
 
 from .service import (
+    PERIMETER_SOURCE,
     RETRY_SENTENCE,
+    SURFACE_QUESTION,
     address_query,
     commune_of,
     enrichment_summary,
@@ -147,7 +149,11 @@ def localisation(token: str):
             warnings = save_location(site, commune, point=point, perimeter=perimeter)
             saved = f"Localisation enregistrée : {commune.nom} ({commune.code})."
             if site.surface_m2:
-                saved += f" Surface du périmètre : {_m2(site.surface_m2)}, reportée dans la question sur la surface du terrain."
+                saved += f" Surface du périmètre : {_m2(site.surface_m2)}"
+                computed = any(
+                    a.question_id == SURFACE_QUESTION and a.source == PERIMETER_SOURCE for a in site.answers
+                )
+                saved += ", reportée dans la question sur la surface du terrain." if computed else "."
             flash(saved, "success")
             for message in notes:
                 flash(message, "info")

@@ -22,7 +22,9 @@ from markupsafe import Markup
 from sqlalchemy import Text, bindparam, cast, literal_column, null, select, union_all
 
 from app.content import path_engine
-from app.events import event_values
+from app.engine import plan
+from app.engine.parcours import ALWAYS
+from app.events import EventType, event_values
 from app.extensions import db
 from app.models import STEP_STATUSES, Answer, Event, Site, StepProgress
 from app.pages.routes import layout_helpers
@@ -61,11 +63,6 @@ def _fragment(step, commune: str | None, body=None) -> str:
     return html
 
 
-def _fragments(result, commune: str | None) -> dict[str, str]:
-    body = get_template_attribute("parcours/_step.html", "body")
-    return {s.id: _fragment(s, commune, body) for s in result.steps}
-
-
 def _page_cache() -> PageCache:
     cache = current_app.extensions.get("parcours_page_cache")
     if cache is None:
@@ -91,32 +88,23 @@ def _render_page(site: Site, today: date) -> CachedPage:
     """The whole page, with a CSRF placeholder where the session's token goes."""
     progress = _progress(site)
     result, territoire = compute_for_site(site, today=today)
-    phases = []
-    for group in result.by_phase():
-        done = sum(
-            1 for s in group.steps if progress.get(s.id) and progress[s.id].status in ("fait", "non_concerne")
-        )
-        phases.append({"group": group, "done": done, "total": len(group.steps)})
-    next_step = next(
-        (
-            s
-            for s in result.steps
-            if not progress.get(s.id) or progress[s.id].status in ("a_faire", "en_cours")
-        ),
-        None,
-    )
+    phases = plan.phase_summary(result, progress)
     html = render_template(
         "parcours/show.html",
         site=site,
         result=result,
         territoire=territoire,
         phases=phases,
+        actions=plan.next_actions(result, progress, today=today),
+        roles=plan.interlocutors(result),
+        funding=plan.funding(result, today=today),
+        closed=plan.closed_schemes(result),
+        card_reason=plan.card_reason,
+        always=ALWAYS,
         progress=progress,
-        next_step=next_step,
         statuses=STEP_STATUSES,
         today=today,
-        done_total=sum(p["done"] for p in phases),
-        fragments=_fragments(result, _commune(territoire)),
+        done_total=sum(p.done for p in phases),
         csrf_token=lambda: CSRF_PLACEHOLDER,
     )
     return CachedPage.from_html(
@@ -209,10 +197,10 @@ def show(token: str):
     body = page.with_csrf(generate_csrf())
     buffer = buffer_for(current_app._get_current_object())
     if buffer is None:
-        db.session.add(Event(**event_values("parcours_consulte", row, page.event_data)))
+        db.session.add(Event(**event_values(EventType.PATH_VIEWED, row, page.event_data)))
         db.session.commit()
     else:
-        buffer.add(event_values("parcours_consulte", row, page.event_data))
+        buffer.add(event_values(EventType.PATH_VIEWED, row, page.event_data))
     return Response(body, mimetype="text/html")
 
 

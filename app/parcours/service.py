@@ -33,7 +33,25 @@ def territory(code: str | None) -> tuple[dict | None, dict | None, list[str]]:
     facts = geo.territory_facts(code)
     if facts is None:
         return None, None, [f"Commune inconnue ({code}) : les contacts et les aides locales sont à vérifier."]
-    return facts, geo.territory_block(code), geo.territory_warnings(code)
+    return facts, geo.territory_block(code), geo.territory_warnings(code, zonage=content_reads_zonage())
+
+
+ZONAGE_FACTS = {("territoire", "zonage_abc"), ("territoire", "zone_detendue")}
+_reads_zonage: dict[int, bool] = {}
+
+
+def content_reads_zonage() -> bool:
+    """Whether a step or a funding scheme of the served content depends on the zonage ABC: the
+    caveat about the zonage's revision is worth reading only then (once per content bundle)."""
+    from app.engine.conditions import referenced_facts
+
+    catalogs = path_engine().catalogs
+    key = id(catalogs)
+    if key not in _reads_zonage:
+        conditions = [s.condition for s in catalogs.steps]
+        conditions += [c for s in catalogs.schemes.values() for c in (s.condition, s.eligibility)]
+        _reads_zonage[key] = any(c and referenced_facts(c) & ZONAGE_FACTS for c in conditions)
+    return _reads_zonage[key]
 
 
 def site_answers(site, territory_facts: dict | None = None) -> dict:
@@ -68,7 +86,7 @@ def save_step(
     else changed it since, nothing is written and a French message naming both notes and states
     is returned for the user to choose (None when saved). Two first saves of the same step at
     the same moment both succeed (upsert). The caller commits."""
-    from app.events import record
+    from app.events import EventType, record
     from app.extensions import db
     from app.models import STEP_STATUSES, StepProgress, upsert
 
@@ -91,5 +109,5 @@ def save_step(
         db.session.expire(entry)
     db.session.expire(site, ["steps"])
     if current != (status, when, note):
-        record("etape_statut", site, {"etape": step.id, "phase": step.phase.id, "statut": status})
+        record(EventType.STEP_STATUS, site, {"etape": step.id, "phase": step.phase.id, "statut": status})
     return None

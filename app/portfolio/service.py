@@ -14,7 +14,7 @@ from sqlalchemy import JSON, delete, func, insert, select, update
 from app import geo
 from app.content import current_content, path_engine
 from app.engine.facts import build_facts
-from app.events import record
+from app.events import EventType, record
 from app.extensions import db
 from app.models import Answer, Site, StepProgress, utcnow
 from app.portfolio_core import mapping
@@ -473,7 +473,7 @@ def _commune_point(code: str | None) -> dict | None:
 
 def record_import_event(portfolio: Portfolio, imp: PortfolioImport) -> None:
     record(
-        "portefeuille_importe",
+        EventType.PORTFOLIO_IMPORTED,
         None,
         {"sites": imp.created + imp.updated, "format": (imp.summary or {}).get("format")},
     )

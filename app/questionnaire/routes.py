@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from app.engine.questionnaire.model import LOCALISATION
 from app.engine.questionnaire.page import client_rules, conditional_questions, evaluate_submission
-from app.events import record
+from app.events import EventType, record
 from app.extensions import db
 from app.geo import get_commune
 from app.models import utcnow
@@ -174,7 +174,7 @@ def _after_save(site, questionnaire, group, action, back_to_summary):
         site.current_group = None
         if site.completed_at is None:
             site.completed_at = utcnow()
-            record("questionnaire_termine", site, {"questions": len(answers)})
+            record(EventType.QUESTIONNAIRE_DONE, site, {"questions": len(answers)})
         db.session.commit()
         return redirect(url_for("questionnaire.summary", token=token))
     site.current_group = following.id

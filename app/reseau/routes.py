@@ -62,6 +62,10 @@ def publier(token: str):
     errors: dict = {}
     values: dict = {}
     if request.method == "POST":
+        # Publishing speaks for the site in public: its owners only, once it has members.
+        from app.accounts.permissions import require_site_access
+
+        require_site_access(site, "manage")
         if request.form.get("action") == "retirer":
             if service.withdraw(site):
                 db.session.commit()
@@ -143,6 +147,9 @@ def _published_or_404(public_id: str) -> ProjetInspirant:
 @bp.get("/projets-inspirants/<public_id>")
 def page(public_id: str):
     projet = _published_or_404(public_id)
+    from app.ressources.routes import _event
+
+    _event("projet_vue", {"id": projet.public_id})
     reported = public_id in session.get(REPORTS_KEY, [])
     return render_template("reseau/page.html", p=projet, facts=_facts(projet), reported=reported)
 

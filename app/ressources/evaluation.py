@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from app.models import Event
+from app.models import Event, EventType
 
+EVENT_TYPES = ("ressource_vue", "ressource_telechargee", "etape_vue", "projet_vue")
 THRESHOLD = 5
 SUPPRESSED = "moins de 5"
 
@@ -71,9 +72,7 @@ def counts(session) -> tuple[Counter, Counter]:
     events: Counter = Counter()
     query = (
         select(Event.type, item, func.count())
-        .where(
-            Event.type.in_(("ressource_vue", "ressource_telechargee", "etape_vue")), Event.is_demo.is_(False)
-        )
+        .where(Event.type.in_(EVENT_TYPES), Event.is_demo.is_(False))
         .group_by(Event.type, item)
     )
     for t, i, n in session.execute(query):
@@ -81,16 +80,17 @@ def counts(session) -> tuple[Counter, Counter]:
     return votes, events
 
 
-def evaluation(session, resources, steps) -> dict[str, list[Row]]:
-    """Rows for every library resource and every step (``resources``: LibraryResource list,
-    ``steps``: catalog steps), most viewed or voted first."""
+def evaluation(session, resources, steps, projects=()) -> dict[str, list[Row]]:
+    """Rows for every library resource, every step and every published project
+    (``resources``: LibraryResource list, ``steps``: catalog steps, ``projects``: (public id,
+    title) pairs), most viewed or voted first."""
     votes, events = counts(session)
     res_rows = [
         Row(
             r.id,
             r.title,
-            events[("ressource_vue", r.id)],
-            events[("ressource_telechargee", r.id)] if r.template else None,
+            events[(EventType.RESOURCE_VIEWED, r.id)],
+            events[(EventType.RESOURCE_DOWNLOADED, r.id)] if r.template else None,
             votes[("ressource", r.id, True)],
             votes[("ressource", r.id, False)],
         )
@@ -100,7 +100,7 @@ def evaluation(session, resources, steps) -> dict[str, list[Row]]:
         Row(
             s.id,
             s.title,
-            events[("etape_vue", s.id)],
+            events[(EventType.STEP_VIEWED, s.id)],
             None,
             votes[("etape", s.id, True)],
             votes[("etape", s.id, False)],
@@ -109,4 +109,6 @@ def evaluation(session, resources, steps) -> dict[str, list[Row]]:
     ]
     res_rows.sort(key=lambda r: (-(r.views + r.useful + r.not_useful), r.title.lower()))
     step_rows.sort(key=lambda r: (-(r.views + r.useful + r.not_useful), r.title.lower()))
-    return {"ressources": res_rows, "etapes": step_rows}
+    project_rows = [Row(pid, title, events[("projet_vue", pid)], None, 0, 0) for pid, title in projects]
+    project_rows.sort(key=lambda r: (-r.views, r.title.lower()))
+    return {"ressources": res_rows, "etapes": step_rows, "projets": project_rows}

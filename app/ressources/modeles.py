@@ -1,8 +1,9 @@
 """The editable templates of the resource library, written as OpenDocument files.
 
 ``python -m app.ressources.modeles`` (re)writes ``data/ressources/modeles/*.odt|ods`` from the
-texts below with odfpy (a test dependency, pinned in requirements.lock): edit a text here, run
-the command, commit the files. The service itself only serves the files; it never imports odfpy.
+texts below with odfpy (a test dependency, pinned in requirements.lock), and a PDF of each text
+document with WeasyPrint (to print as is): edit a text here, run the command, commit the files.
+The service itself only serves the files; it never imports odfpy.
 """
 
 from __future__ import annotations
@@ -524,13 +525,57 @@ def _spreadsheet(sheets: dict[str, tuple[list[str], list[list[str]]]]):
     return doc
 
 
+PDF_CSS = """
+@page { size: A4; margin: 2cm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+body { font-family: sans-serif; font-size: 10.5pt; line-height: 1.4; color: #161616; }
+h1 { font-size: 18pt; margin: 0 0 0.4cm; }
+h2 { font-size: 13pt; margin: 0.5cm 0 0.2cm; }
+table { border-collapse: collapse; width: 100%; margin: 0.2cm 0; }
+th, td { border: 1px solid #929292; padding: 4px 6px; text-align: left; vertical-align: top; }
+th { background: #eeeeee; }
+td { height: 1.6em; }
+ul { padding-left: 0.6cm; }
+"""
+
+
+def _html(blocks: list) -> str:
+    from html import escape
+
+    out = [
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><style>',
+        PDF_CSS,
+        "</style></head><body>",
+    ]
+    for kind, *content in blocks:
+        if kind in ("h1", "h2", "p"):
+            out.append(f"<{kind}>{escape(content[0])}</{kind}>")
+        elif kind == "ul":
+            out.append("<ul>" + "".join(f"<li>{escape(x)}</li>" for x in content[0]) + "</ul>")
+        elif kind == "table":
+            header, rows = content
+            out.append(
+                "<table><thead><tr>"
+                + "".join(f"<th>{escape(h)}</th>" for h in header)
+                + "</tr></thead><tbody>"
+            )
+            for row in rows:
+                out.append("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>")
+            out.append("</tbody></table>")
+    out.append("</body></html>")
+    return "".join(out)
+
+
 def build(folder: Path = FOLDER) -> list[Path]:
     """Write every template into ``folder``; returns the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
+    import weasyprint
+
     for name, blocks in TEXTS.items():
         _text_document(blocks).save(str(folder / name))
-        written.append(folder / name)
+        pdf = folder / (Path(name).stem + ".pdf")
+        weasyprint.HTML(string=_html(blocks)).write_pdf(str(pdf))
+        written += [folder / name, pdf]
     for name, sheets in SHEETS.items():
         _spreadsheet(sheets).save(str(folder / name))
         written.append(folder / name)

@@ -29,12 +29,13 @@ from app.engine.resources import (
     FORMATS,
     LEVELS,
     NOTICE_KEYS,
+    PDF_MIMETYPE,
     Filters,
     library,
     select,
     template_path,
 )
-from app.events import event_values, record
+from app.events import EventType, event_values, record
 from app.extensions import db
 from app.models import Event
 from app.parcours.view_events import buffer_for
@@ -59,7 +60,7 @@ def _resource_or_404(resource_id: str):
     return content, resource
 
 
-def _event(event_type: str, data: dict) -> None:
+def _event(event_type: EventType, data: dict) -> None:
     """A view or download event, batched like the path views (never breaks the page)."""
     try:
         buffer = buffer_for(current_app._get_current_object())
@@ -132,7 +133,7 @@ def index():
 def show(resource_id: str):
     content, resource = _resource_or_404(resource_id)
     steps = [s for s in content.catalogs.steps if resource.id in s.resources]
-    _event("ressource_vue", {"id": resource.id})
+    _event(EventType.RESOURCE_VIEWED, {"id": resource.id})
     voted = request.args.get("avis") in ("oui", "non")
     return render_template(
         "ressources/page.html",
@@ -157,13 +158,14 @@ _NOTICE_ATTRS = [
 @bp.get("/ressources/<resource_id>/telecharger")
 def download(resource_id: str):
     content, resource = _resource_or_404(resource_id)
-    path = template_path(content.root / "data" / "ressources", resource)
+    pdf = request.args.get("format") == "pdf"
+    path = template_path(content.root / "data" / "ressources", resource, pdf=pdf)
     if path is None or not path.is_file():
         abort(404)
-    _event("ressource_telechargee", {"id": resource.id})
+    _event(EventType.RESOURCE_DOWNLOADED, {"id": resource.id})
     return send_file(
         path,
-        mimetype=resource.template_mimetype,
+        mimetype=PDF_MIMETYPE if pdf else resource.template_mimetype,
         as_attachment=True,
         download_name=path.name,
         max_age=3600,
@@ -184,7 +186,7 @@ def vote(resource_id: str):
     if event is not None and event.type == "avis" and event.site_id is None:
         event.data = data
     else:
-        event = record("avis", None, data)
+        event = record(EventType.VOTE, None, data)
     db.session.commit()
     if len(votes) < MAX_SESSION_VOTES or resource.id in votes:
         votes[resource.id] = event.id
@@ -201,34 +203,39 @@ def count_step_views(response: Response) -> Response:
     if request.endpoint == "parcours.step_page" and request.method == "GET" and response.status_code == 200:
         step_id = (request.view_args or {}).get("step_id")
         if isinstance(step_id, str):
-            _event("etape_vue", {"id": step_id})
+            _event(EventType.STEP_VIEWED, {"id": step_id})
     return response
 
 
 # --- /stats: the evaluation table (included by stats/page.html) ------------------------------------
 
-_CACHE: dict = {}
 _LOCK = threading.Lock()
 
 
 @bp.app_template_global("evaluation_outils")
 def evaluation_outils():
-    """Rows of the evaluation table, recomputed at most every ``STATS_CACHE_SECONDS``."""
-    ttl = float(current_app.config.get("STATS_CACHE_SECONDS") or 60)
+    """Rows of the evaluation table, recomputed at most every ``STATS_CACHE_SECONDS`` (the
+    cache lives in the app, keyed by the content bundle)."""
+    app = current_app._get_current_object()
+    ttl = float(app.config.get("STATS_CACHE_SECONDS") or 60)
     content, resources = _library()
-    key = (id(current_app._get_current_object()), id(content))
+    cache = app.extensions.setdefault("ressources_evaluation", {})
     with _LOCK:
-        hit = _CACHE.get(key)
+        hit = cache.get(id(content))
         if hit and time.monotonic() - hit[0] < ttl:
             return hit[1]
     try:
-        rows = evaluation(db.session, resources, content.catalogs.steps)
+        from app.reseau.service import published
+
+        projects = [(p.public_id, p.titre) for p in published().limit(500)]
+        rows = evaluation(db.session, resources, content.catalogs.steps, projects)
     except Exception:  # a figure missing is better than a broken /stats
         db.session.rollback()
         current_app.logger.exception("ressources: evaluation failed")
         return None
     with _LOCK:
-        _CACHE[key] = (time.monotonic(), rows)
+        cache.clear()
+        cache[id(content)] = (time.monotonic(), rows)
     return rows
 
 
@@ -258,6 +265,9 @@ def resource_api_body(r, root_url: str) -> dict:
         "licence": r.licence,
         "source": r.source,
         "fichier": base + url_for("ressources.download", resource_id=r.id) if r.template else None,
+        "fichier_pdf": base + url_for("ressources.download", resource_id=r.id, format="pdf")
+        if r.template_pdf
+        else None,
         "sources": [{"url": s.url, "titre": s.title} for s in r.sources],
         "verifie_le": r.checked_on.isoformat() if r.checked_on else None,
         "verifie": r.verified,

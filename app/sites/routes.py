@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from app.events import record
+from app.accounts.permissions import is_attached
+from app.events import EventType, record
 from app.extensions import db
 from app.geo import get_commune
 from app.models import Site
@@ -23,7 +24,7 @@ def new():
 def start():
     site = Site()
     db.session.add(site)
-    record("site_cree", site)
+    record(EventType.SITE_CREATED, site)
     db.session.commit()
     flash(
         "Votre site est créé. Sans compte, son lien personnel est la seule façon de le retrouver : "
@@ -46,6 +47,7 @@ def show(token: str):
         commune=commune,
         progress=progress_of(site, questionnaire, facts),
         summary=summary,
+        attached=is_attached(site),
         step_url=lambda step_id: url_for("parcours.step_page", token=token, step_id=step_id),
         site_url=public_url("sites.show", token=token),
         location_url=location_url(token),

@@ -14,7 +14,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import delete, func, select
 
-from app.models import Answer, Event, Site, StepProgress
+from app.models import Answer, Event, EventType, Site, StepProgress
 
 PREFIX = "[Démo]"
 
@@ -115,7 +115,7 @@ def seed(session, today: date, sites: int = 48, rng_seed: int = 2026) -> dict[st
         session.add(site)
         session.flush()
         counts["sites"] += 1
-        events: list[tuple[str, datetime, dict | None]] = [("site_cree", created, None)]
+        events: list[tuple[EventType, datetime, dict | None]] = [(EventType.SITE_CREATED, created, None)]
         session.add(
             Answer(
                 site_id=site.id,
@@ -135,7 +135,9 @@ def seed(session, today: date, sites: int = 48, rng_seed: int = 2026) -> dict[st
             )
         if rng.random() < 0.8:
             site.completed_at = created + timedelta(minutes=rng.randint(6, 90))
-            events.append(("questionnaire_termine", site.completed_at, {"questions": rng.randint(15, 35)}))
+            events.append(
+                (EventType.QUESTIONNAIRE_DONE, site.completed_at, {"questions": rng.randint(15, 35)})
+            )
         # Visits: a few sessions spread over the following weeks, each viewing the path and
         # sometimes moving a step forward, voting or exporting.
         visit = site.completed_at or created
@@ -145,7 +147,7 @@ def seed(session, today: date, sites: int = 48, rng_seed: int = 2026) -> dict[st
                 break
             events.append(
                 (
-                    "parcours_consulte",
+                    EventType.PATH_VIEWED,
                     visit + timedelta(minutes=1),
                     {
                         "financements": rng.sample(SCHEMES, rng.randint(1, 3)),
@@ -158,7 +160,7 @@ def seed(session, today: date, sites: int = 48, rng_seed: int = 2026) -> dict[st
                 status = "fait" if rng.random() < 0.75 else "en_cours"
                 events.append(
                     (
-                        "etape_statut",
+                        EventType.STEP_STATUS,
                         visit + timedelta(minutes=5),
                         {"etape": step_id, "phase": phase, "statut": status},
                     )
@@ -173,13 +175,13 @@ def seed(session, today: date, sites: int = 48, rng_seed: int = 2026) -> dict[st
                 item = STEPS[min(step_index, len(STEPS) - 1)][0] if kind == "etape" else rng.choice(RESOURCES)
                 events.append(
                     (
-                        "avis",
+                        EventType.VOTE,
                         visit + timedelta(minutes=6),
                         {"type": kind, "id": item, "utile": rng.random() < 0.8},
                     )
                 )
             if rng.random() < 0.15:
-                events.append(("export", visit + timedelta(minutes=8), {"format": "pdf"}))
+                events.append((EventType.EXPORT, visit + timedelta(minutes=8), {"format": "pdf"}))
             visit += timedelta(days=rng.randint(3, 30), hours=rng.randint(0, 6))
         now = datetime.combine(today, time(23, 59))
         for kind, at, data in events:
@@ -187,7 +189,7 @@ def seed(session, today: date, sites: int = 48, rng_seed: int = 2026) -> dict[st
                 continue
             session.add(
                 Event(
-                    type=kind,
+                    type=kind.value,
                     site_id=site.id,
                     created_at=at,
                     data=data,

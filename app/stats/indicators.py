@@ -3,8 +3,8 @@
 Two layers, both unit-tested directly:
 
 - :func:`load_facts` runs a handful of aggregate queries (GROUP BY site and UTC day on indexed
-  columns) and returns a small in-memory :class:`Facts` — never the raw event list;
-- pure functions over ``Facts`` and a date compute every indicator, so a reference date or a
+  columns) and returns a small in-memory :class:`StatsData` — never the raw event list;
+- pure functions over ``StatsData`` and a date compute every indicator, so a reference date or a
   window can move without touching the database again.
 
 Calendar rules, identical on SQLite and PostgreSQL because buckets are computed in Python from
@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Date, func, select
 
-from app.models import Answer, Event, Site
+from app.models import Answer, Event, EventType, Site
 
 WINDOW_DAYS = 90
 PHASES_IMPACT = ("foncier", "diagnostiquer", "realiser")
@@ -147,7 +147,7 @@ class SiteRow:
 
 
 @dataclass
-class Facts:
+class StatsData:
     """Everything the indicators read, aggregated. Day lists are sorted and distinct."""
 
     since: date
@@ -179,14 +179,14 @@ def _day_expr():
     return func.date(Event.created_at, type_=Date)
 
 
-def load_facts(session, since: date, until: date, include_demo: bool = True) -> Facts:
+def load_facts(session, since: date, until: date, include_demo: bool = True) -> StatsData:
     """Aggregate events of days ``since`` … ``until`` (inclusive) and every site.
 
     ``session`` is a SQLAlchemy Session or Connection (anything with ``execute``).
     """
     lo = datetime.combine(since, datetime.min.time())
     hi = datetime.combine(until + timedelta(days=1), datetime.min.time())
-    facts = Facts(since=since, until=until)
+    facts = StatsData(since=since, until=until)
     window = [Event.created_at >= lo, Event.created_at < hi]
     if not include_demo:
         window.append(Event.is_demo.is_(False))
@@ -221,7 +221,7 @@ def load_facts(session, since: date, until: date, include_demo: bool = True) -> 
     query = (
         select(Event.site_id, day, phase)
         .where(
-            Event.type == "etape_statut",
+            Event.type == EventType.STEP_STATUS.value,
             Event.site_id.is_not(None),
             Event.data["statut"].as_string() == "fait",
             *window,
@@ -237,13 +237,15 @@ def load_facts(session, since: date, until: date, include_demo: bool = True) -> 
 
     query = (
         select(day, func.count())
-        .where(Event.type.in_(("parcours_consulte", "parcours_api")), *window)
+        .where(Event.type.in_((EventType.PATH_VIEWED.value, EventType.PATH_API.value)), *window)
         .group_by(day)
     )
     facts.path_days = Counter({_as_date(d): n for d, n in session.execute(query)})
 
     schemes = Event.data["financements"].as_string()
-    query = select(day, schemes).where(Event.type == "parcours_consulte", *window).group_by(day, schemes)
+    query = (
+        select(day, schemes).where(Event.type == EventType.PATH_VIEWED.value, *window).group_by(day, schemes)
+    )
     for d, text in session.execute(query):
         ids = _json_list(text)
         if ids:
@@ -256,7 +258,7 @@ def load_facts(session, since: date, until: date, include_demo: bool = True) -> 
         Event.data["type"].as_string(),
         Event.data["id"].as_string(),
         Event.data["utile"].as_string(),
-    ).where(Event.type == "avis", Event.site_id.is_not(None), *window)
+    ).where(Event.type == EventType.VOTE.value, Event.site_id.is_not(None), *window)
     for site_id, at, kind, item, useful in session.execute(query.order_by(Event.created_at, Event.id)):
         vote = _vote({"type": kind, "id": item, "utile": _json_bool(useful)})
         if vote:
@@ -321,7 +323,7 @@ def distinct_weeks(days: list[date]) -> int:
     return len({week_start(d) for d in days})
 
 
-def engaged_sites(facts: Facts, at: date) -> dict[tuple[str, str], set[int]]:
+def engaged_sites(facts: StatsData, at: date) -> dict[tuple[str, str], set[int]]:
     """North Star at day ``at``: territory → its sites that, in the 90 days ending on ``at``,
     were active in ≥ 2 distinct ISO weeks and had ≥ 1 step marked « fait »."""
     lo = at - timedelta(days=WINDOW_DAYS - 1)
@@ -336,11 +338,11 @@ def engaged_sites(facts: Facts, at: date) -> dict[tuple[str, str], set[int]]:
     return dict(out)
 
 
-def engaged_territories(facts: Facts, at: date) -> int:
+def engaged_territories(facts: StatsData, at: date) -> int:
     return len(engaged_sites(facts, at))
 
 
-def _site_engaged_at(facts: Facts, site_id: int, at: date) -> bool:
+def _site_engaged_at(facts: StatsData, site_id: int, at: date) -> bool:
     lo = at - timedelta(days=WINDOW_DAYS - 1)
     return (
         _any_in(facts.done_days.get(site_id), lo, at)
@@ -348,7 +350,7 @@ def _site_engaged_at(facts: Facts, site_id: int, at: date) -> bool:
     )
 
 
-def engaged_intervals(facts: Facts) -> dict[tuple[str, str], list[tuple[date, date]]]:
+def engaged_intervals(facts: StatsData) -> dict[tuple[str, str], list[tuple[date, date]]]:
     """For each territory, the days on which it is engaged, as merged [start, end) intervals.
 
     A site's status can only change on the day an event enters the 90-day window (its own day)
@@ -389,7 +391,7 @@ def engaged_intervals(facts: Facts) -> dict[tuple[str, str], list[tuple[date, da
     return merged
 
 
-def engaged_counts(facts: Facts, dates: list[date]) -> list[int]:
+def engaged_counts(facts: StatsData, dates: list[date]) -> list[int]:
     """Number of engaged territories on each of ``dates`` (same result as
     :func:`engaged_territories`, computed in one sweep)."""
     starts = sorted(s for intervals in engaged_intervals(facts).values() for s, _ in intervals)
@@ -397,13 +399,13 @@ def engaged_counts(facts: Facts, dates: list[date]) -> list[int]:
     return [bisect_right(starts, d) - bisect_right(ends, d) for d in dates]
 
 
-def north_star_monthly(facts: Facts, period: Period) -> list[tuple[date, int]]:
+def north_star_monthly(facts: StatsData, period: Period) -> list[tuple[date, int]]:
     """Value at the end of each month of the period (``today`` for the current month)."""
     months = period.month_starts()
     return list(zip(months, engaged_counts(facts, [period.month_end(m) for m in months]), strict=True))
 
 
-def north_star_series(facts: Facts, today: date, periodicity: str, count: int) -> list[tuple[date, int]]:
+def north_star_series(facts: StatsData, today: date, periodicity: str, count: int) -> list[tuple[date, int]]:
     """API series: each period's start date with the value at its last day (or ``today``)."""
     starts = period_starts(today, periodicity, count)
     ends = [min(next_period(start, periodicity) - timedelta(days=1), today) for start in starts]
@@ -420,11 +422,11 @@ def facts_window(
     return min(starts) - timedelta(days=WINDOW_DAYS - 1), today
 
 
-def active_sites(facts: Facts, lo: date, hi: date) -> set[int]:
+def active_sites(facts: StatsData, lo: date, hi: date) -> set[int]:
     return {sid for sid, days in facts.active_days.items() if _any_in(days, lo, hi)}
 
 
-def active_territories(facts: Facts, lo: date, hi: date) -> set[tuple[str, str]]:
+def active_territories(facts: StatsData, lo: date, hi: date) -> set[tuple[str, str]]:
     out = set()
     for sid in active_sites(facts, lo, hi):
         site = facts.sites.get(sid)
@@ -433,23 +435,23 @@ def active_territories(facts: Facts, lo: date, hi: date) -> set[tuple[str, str]]
     return out
 
 
-def returning_sites(facts: Facts, lo: date, hi: date) -> set[int]:
+def returning_sites(facts: StatsData, lo: date, hi: date) -> set[int]:
     return {sid for sid, days in facts.active_days.items() if distinct_weeks(_days_in(days, lo, hi)) >= 2}
 
 
-def created_sites(facts: Facts, lo: date, hi: date) -> list[SiteRow]:
+def created_sites(facts: StatsData, lo: date, hi: date) -> list[SiteRow]:
     return [s for s in facts.sites.values() if lo <= s.created_at.date() <= hi]
 
 
-def path_count(facts: Facts, lo: date, hi: date) -> int:
+def path_count(facts: StatsData, lo: date, hi: date) -> int:
     return sum(n for d, n in facts.path_days.items() if lo <= d <= hi)
 
 
-def schemes_identified(facts: Facts, lo: date, hi: date) -> set[str]:
+def schemes_identified(facts: StatsData, lo: date, hi: date) -> set[str]:
     return {s for d, ids in facts.scheme_days if lo <= d <= hi for s in ids}
 
 
-def votes_share(facts: Facts, lo: date, hi: date, kind: str) -> tuple[int, int]:
+def votes_share(facts: StatsData, lo: date, hi: date, kind: str) -> tuple[int, int]:
     """(useful, total) over the latest vote of each site on each item of ``kind``."""
     latest: dict[tuple[int, str], bool] = {}
     for site_id, at, k, item, useful in facts.votes:
@@ -458,7 +460,7 @@ def votes_share(facts: Facts, lo: date, hi: date, kind: str) -> tuple[int, int]:
     return sum(latest.values()), len(latest)
 
 
-def site_surface_m2(facts: Facts, site: SiteRow) -> float | None:
+def site_surface_m2(facts: StatsData, site: SiteRow) -> float | None:
     """Site.surface_m2 (drawn perimeter), else the answer ``unite_fonciere_surface`` (m²)."""
     if site.surface_m2 and site.surface_m2 > 0:
         return float(site.surface_m2)
@@ -500,7 +502,7 @@ def plausible_surface(site: SiteRow, surface: float) -> bool:
     return area is None or surface <= area
 
 
-def hectares(facts: Facts, site_ids) -> tuple[float, int, int, int]:
+def hectares(facts: StatsData, site_ids) -> tuple[float, int, int, int]:
     """(hectares, sites with a known and plausible surface, sites without a surface, sites whose
     surface is implausible — not counted, flagged)."""
     total, known, unknown, implausible = 0.0, 0, 0, 0
@@ -517,11 +519,11 @@ def hectares(facts: Facts, site_ids) -> tuple[float, int, int, int]:
     return total / 10_000, known, unknown, implausible
 
 
-def sites_with_done_phase(facts: Facts, phase: str, lo: date, hi: date) -> set[int]:
+def sites_with_done_phase(facts: StatsData, phase: str, lo: date, hi: date) -> set[int]:
     return {sid for sid, days in facts.done_phases.get(phase, {}).items() if _any_in(days, lo, hi)}
 
 
-def usage_breakdown(facts: Facts, site_ids) -> Counter:
+def usage_breakdown(facts: StatsData, site_ids) -> Counter:
     counts: Counter = Counter()
     for sid in site_ids:
         value = facts.answers.get(sid, {}).get("usage")
@@ -535,7 +537,7 @@ def usage_breakdown(facts: Facts, site_ids) -> Counter:
     return counts
 
 
-def territory_breakdown(facts: Facts, site_ids, info: TerritoryInfo | None) -> dict[str, Counter]:
+def territory_breakdown(facts: StatsData, site_ids, info: TerritoryInfo | None) -> dict[str, Counter]:
     """Zonage (détendue / tendue / inconnu) and commune size (< 5 000 / ≥ 5 000 / inconnu)."""
     zonage: Counter = Counter()
     taille: Counter = Counter()
@@ -558,7 +560,7 @@ def territory_breakdown(facts: Facts, site_ids, info: TerritoryInfo | None) -> d
     return {"zonage": zonage, "taille": taille}
 
 
-def completion(facts: Facts, lo: date, hi: date) -> tuple[int, int, float | None]:
+def completion(facts: StatsData, lo: date, hi: date) -> tuple[int, int, float | None]:
     """(completed, created, median seconds from creation to completion) for sites created in the period."""
     created = created_sites(facts, lo, hi)
     durations = [
@@ -570,7 +572,7 @@ def completion(facts: Facts, lo: date, hi: date) -> tuple[int, int, float | None
     return completed, len(created), (statistics.median(durations) if durations else None)
 
 
-def by_area(facts: Facts, period: Period) -> dict[str, dict[str, dict[str, int]]]:
+def by_area(facts: StatsData, period: Period) -> dict[str, dict[str, dict[str, int]]]:
     """Per région and per département: sites active and created in the period, territories
     engaged at the end of the period (a territory counts in each area of its engaged sites)."""
     lo, hi = period.start, period.end
@@ -618,7 +620,7 @@ class Report:
 
 
 def build_report(
-    facts: Facts,
+    facts: StatsData,
     period: Period,
     *,
     budget_eur: float = 0.0,

@@ -193,10 +193,31 @@ def fr_number(value, decimals: int = 0) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
-def display(value, unite: str) -> str:
-    """A published value as shown on the page (« 12,5 % », « 1 234 sites », « < 5 »…)."""
+# What a figure withheld by the small-count rule was computed on (default: sites).
+SECRET_BASES = {"etapes_utiles": "avis", "ressources_utiles": "avis"}
+EMPTY_CHART = "Pas encore assez de données pour ce graphique."
+
+
+def secret_text(unite: str, base: str = "sites") -> str:
+    """« < 5 » as the page says it, with its unit: « moins de 5 sites », « part non publiée
+    (moins de 5 avis) ». Without a unit (a bar label), the short « < 5 »."""
+    if unite == "%":
+        return f"part non publiée (moins de 5 {base})"
+    if unite == "ha":
+        return f"surface non publiée (moins de 5 {base})"
+    if unite == "minutes":
+        return f"durée non publiée (moins de 5 {base})"
+    if unite == "€":
+        return f"coût non publié (moins de 5 {base})"
+    return f"moins de 5 {unite}" if unite else SECRET
+
+
+def display(value, unite: str, base: str = "sites") -> str:
+    """A published value as shown on the page (« 12,5 % », « 1 234 », « moins de 5 sites »…)."""
     if value is None:
         return "—"
+    if value == SECRET:
+        return secret_text(unite, base)
     if isinstance(value, str):
         return value
     if unite == "%":
@@ -208,6 +229,22 @@ def display(value, unite: str) -> str:
     if unite == "minutes":
         return duration_text(value)
     return fr_number(value)
+
+
+def figure_text(ident: str, value, unite: str) -> str:
+    """The headline figure of indicator ``ident`` as shown on the page."""
+    return display(value, unite, SECRET_BASES.get(ident, "sites"))
+
+
+def has_bars(values) -> bool:
+    """Whether a chart would draw a bar: at least one published number above zero."""
+    return any(isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in values)
+
+
+def has_data(values) -> bool:
+    """Whether a table says more than zeros: a number above zero or a count withheld (« < 5 »)."""
+    values = list(values)
+    return has_bars(values) or any(v == SECRET for v in values)
 
 
 def duration_text(minutes: float) -> str:

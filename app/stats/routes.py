@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 
+from app.cache import TTLCache
 from app.content import current_content
 from app.events import record_vote
 from app.extensions import csrf, db
@@ -19,10 +20,20 @@ from app.geo import territory_facts
 from app.models import Site
 
 from . import bp
-from .cache import TTLCache
 from .charts import bar_chart, month_label
 from .indicators import PERIODICITIES, compute_api_series, compute_report
-from .present import AXES, SECRET, SERIES, display, published_rows, to_csv
+from .present import (
+    AXES,
+    EMPTY_CHART,
+    SECRET,
+    SERIES,
+    display,
+    figure_text,
+    has_bars,
+    has_data,
+    published_rows,
+    to_csv,
+)
 
 PERIODS = {3: "3 derniers mois", 6: "6 derniers mois", 12: "12 derniers mois", 24: "24 derniers mois"}
 DEFAULT_MONTHS = 12
@@ -41,7 +52,7 @@ PARIS = ZoneInfo("Europe/Paris")
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 ANCHOR = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
 
-CACHE = TTLCache()
+CACHE = TTLCache(max_entries=64)
 
 
 def _today():
@@ -119,7 +130,7 @@ def page():
     figures = {
         ident: {
             "definition": d,
-            "text": display(headline[ident]["valeur"], d.unite),
+            "text": figure_text(ident, headline[ident]["valeur"], d.unite),
             "value": headline[ident]["valeur"],
         }
         for ident, d in definitions.items()
@@ -133,10 +144,13 @@ def page():
             for r in rows
             if r["indicateur"] == ident and r["serie"]
         ]
+        unite = definitions[ident].unite
         charts[ident] = {
             "definition": definitions[ident],
             "chart": bar_chart(points, fmt=lambda v: display(v, "")),
-            "rows": [(month_label(m, True), display(v, "")) for m, v in points],
+            "rows": [(month_label(m, True), display(v, unite)) for m, v in points],
+            "has_bars": has_bars(v for _, v in points),
+            "has_data": has_data(v for _, v in points),
         }
     breakdown = {}
     for ident in (
@@ -149,10 +163,13 @@ def page():
         "hectares_realiser",
     ):
         breakdown[ident] = [
-            (r["dimension"].split("=", 1)[-1], display(r["valeur"], ""))
+            (_dimension_label(r["dimension"]), display(r["valeur"], r["unite"]))
             for r in rows
             if r["indicateur"] == ident and r["dimension"]
         ]
+        breakdown[ident + "_has_data"] = has_data(
+            r["valeur"] for r in rows if r["indicateur"] == ident and r["dimension"]
+        )
     names = _area_names()
     areas = {}
     for level in ("region", "departement"):
@@ -161,7 +178,7 @@ def page():
             if r["indicateur"] != "sites_par_territoire" or not r["dimension"].startswith(level + "="):
                 continue
             code, measure = (part.split("=", 1)[1] for part in r["dimension"].split(";"))
-            table.setdefault(code, {})[measure] = display(r["valeur"], "")
+            table.setdefault(code, {})[measure] = display(r["valeur"], r["unite"])
         areas[level] = [
             {
                 "code": code,
@@ -186,7 +203,35 @@ def page():
         period_start=report.period.start,
         period_end=report.period.end,
         secret=SECRET,
+        empty_chart=EMPTY_CHART,
+        download_sizes={
+            "csv": _size_text(_csv_body(rows)),
+            "json": _size_text(_json_body(report, rows, months)),
+        },
     )
+
+
+def _dimension_label(dimension: str) -> str:
+    """The French label of a breakdown line: a use is named as the questionnaire names it,
+    never by its CNIG value (« Logements », not « habitat »)."""
+    key, _, value = dimension.partition("=")
+    if key != "usage":
+        return value
+    if value == "non renseigné":
+        return "Non renseigné"
+    questionnaire = current_content().questionnaire
+    label = questionnaire.label_of("usage", value) if questionnaire else value
+    if label == value:  # a value the questionnaire does not offer (an API call): the CNIG label
+        from app.engine.vocabulaire import CHOICE_LABELS
+
+        label = CHOICE_LABELS.get("usage", {}).get(value, "Autre usage")
+    return label[:1].upper() + label[1:]
+
+
+def _size_text(body: str) -> str:
+    """« 12 Ko » (at least 1 Ko), as a download link says it."""
+    size = len(body.encode("utf-8"))
+    return f"{max(1, round(size / 1000))}\u00a0Ko"
 
 
 def _download_name(months: int, ext: str) -> str:
@@ -197,7 +242,7 @@ def _download_name(months: int, ext: str) -> str:
 def download_csv():
     months = _months()
     _, rows = get_report(months)
-    response = Response("\ufeff" + to_csv(rows), mimetype="text/csv")
+    response = Response(_csv_body(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{_download_name(months, "csv")}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -207,6 +252,17 @@ def download_csv():
 def download_json():
     months = _months()
     report, rows = get_report(months)
+    response = Response(_json_body(report, rows, months), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_download_name(months, "json")}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _csv_body(rows) -> str:
+    return "\ufeff" + to_csv(rows)
+
+
+def _json_body(report, rows, months: int) -> str:
     body = {
         "description": "Statistiques publiques de Parcours Friches. Effectifs de 1 à 4 remplacés par « < 5 ».",
         "periode": {
@@ -229,10 +285,7 @@ def download_json():
         ],
         "valeurs": rows,
     }
-    response = Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="{_download_name(months, "json")}"'
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return json.dumps(body, ensure_ascii=False, indent=1)
 
 
 def _api_error(status: int, field: str, message: str):

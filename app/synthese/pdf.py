@@ -122,9 +122,12 @@ def summary_for(site, today: date | None = None) -> tuple[Summary, dict | None]:
 
 def context_for(site, today: date | None = None) -> dict:
     """Everything the PDF shows; links are absolute (``PUBLIC_URL``)."""
+    from app.accounts.permissions import is_attached
+
     summary, territoire = summary_for(site, today)
     return {
         "site": site,
+        "attached": is_attached(site),
         "summary": summary,
         "lines": site_lines(site, territoire),
         "site_url": public_url("sites.show", token=site.token),
@@ -143,4 +146,8 @@ def render_pdf(site, today: date | None = None) -> bytes:
     weasyprint, _, _ = _weasyprint()
     html = render_html(site, today)
     fetcher = local_fetcher(current_app.static_folder)
-    return weasyprint.HTML(string=html, base_url=SCHEME + "/", url_fetcher=fetcher).write_pdf()
+    # PDF/UA: a tagged PDF (headings, lists, tables, reading order, language) that screen
+    # readers can read, as RGAA asks of documents offered for download.
+    return weasyprint.HTML(string=html, base_url=SCHEME + "/", url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )

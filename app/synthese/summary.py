@@ -199,7 +199,8 @@ def summarise(result: PathResult, progress: Mapping[str, plan.Tracked]) -> Summa
         actions=actions,
         contacts=groups,
         funding=funding,
-        questions=list(questions.values()),
+        # The answers that settle the most steps first (stable: path order among equals).
+        questions=sorted(questions.values(), key=lambda q: -len(q.steps)),
         to_check=[s.step.title for s in todo if s.status != APPLICABLE],
         phases=[PhaseLine(p.phase.title, p.done, p.total, p.current) for p in phases],
         warnings=list(result.warnings),

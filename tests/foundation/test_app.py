@@ -1,5 +1,7 @@
 """The factory, configuration, public pages, error pages, health check and security baseline."""
 
+import re
+
 import pytest
 from sqlalchemy import create_engine
 
@@ -74,7 +76,7 @@ def test_public_page_has_title_and_footer_links(client, path):
 
 def test_pages_load_dsfr_from_our_own_server(client):
     html = client.get("/").get_data(as_text=True)
-    assert "/static/vendor/dsfr/dsfr.min.css" in html
+    assert re.search(r'href="/static/vendor/dsfr/dsfr\.subset\.min\.[0-9a-f]{12}\.css"', html)
     assert "https://cdn" not in html and "unpkg" not in html and "jsdelivr" not in html
 
 

@@ -316,6 +316,13 @@ def test_production_shows_the_ign_basemap_and_allows_that_host_only(production, 
     assert "LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2" in page and "TILEMATRIXSET=PM" in page
     assert "LAYER=CADASTRALPARCELS.PARCELLAIRE_EXPRESS" in page and "FORMAT=image/png" in page
     assert "Fond de carte non disponible" not in page
+    # the legal pages say so: privacy (what the IGN receives), cookies (the one exception)
+    https = {"base_url": "https://parcours-friches.example"}
+    privacy = client.get("/donnees-personnelles", **https).get_data(as_text=True)
+    assert "chargées par votre navigateur directement depuis la Géoplateforme" in privacy
+    assert "adresse IP" in privacy and "coordonnées des tuiles" in privacy
+    cookies = client.get("/gestion-des-cookies", **https).get_data(as_text=True)
+    assert "à une exception près" in cookies and "data.geopf.fr" in cookies
 
 
 def test_development_and_tests_call_no_tile_server(client, site):
@@ -342,7 +349,50 @@ def test_a_deployer_can_switch_the_basemap_off_in_production(monkeypatch, app):
     assert _csp(r)["img-src"] == ["'self'", "data:"]
 
 
+def test_without_a_basemap_no_third_party_is_claimed(client):
+    cookies = client.get("/gestion-des-cookies").get_data(as_text=True)
+    assert "ne charge aucun contenu depuis un site tiers." in cookies
+
+
 def test_privacy_page_declares_the_ign_tiles(client):
     page = client.get("/donnees-personnelles").get_data(as_text=True)
     assert "Géoplateforme" in page and "data.geopf.fr" in page
     assert "adresse IP" in page and "tuiles" in page
+
+
+# --- the zonage ABC caveat, only where it changes something -------------------------------------
+
+
+def test_the_zonage_caveat_is_not_shown_when_nothing_reads_the_zonage(client, site, app):
+    app.config["ENRICHMENT_ENABLED"] = False
+    client.post(f"/sites/{site.token}/localisation", data={"commune": "Loos-en-Gohelle"})
+    page = client.get(f"/sites/{site.token}/parcours").get_data(as_text=True)
+    assert "Loos-en-Gohelle" in page
+    assert "Zonage ABC :" not in page and "5 septembre 2025" not in page
+    r = client.post("/api/v1/parcours", json={"site": {"commune": "62528"}, "projet": {}})
+    assert r.status_code == 200, r.get_json()
+    assert not any("zonage" in w.lower() for w in r.get_json()["avertissements"])
+
+
+def test_the_zonage_caveat_comes_back_when_a_step_reads_the_zonage(app, monkeypatch):
+    from types import SimpleNamespace
+
+    from app.parcours import service
+
+    step = SimpleNamespace(condition={"territoire": "zone_detendue", "est": "oui"})
+    fake = SimpleNamespace(catalogs=SimpleNamespace(steps=[step], schemes={}))
+    monkeypatch.setattr(service, "path_engine", lambda: fake)
+    _facts, _block, warnings = service.territory("62528")
+    assert any("5 septembre 2025" in w for w in warnings)
+
+
+def test_neighbouring_parcels_are_not_counted_as_part_of_the_site(client, site, cadastre):
+    # API Carto returns every parcel the perimeter intersects, the neighbour sharing a boundary too
+    body = parcel_collection()
+    body["features"] += parcel_collection(NEIGHBOUR_RING, "62528000AB0124", "0124")["features"]
+    cadastre.expect_request("/cadastre/parcelle").respond_with_json(body)
+    clicked = {"type": "FeatureCollection", "features": parcel_collection()["features"]}
+    r = client.post(f"/sites/{site.token}/localisation", data={"perimetre": json.dumps(clicked)})
+    assert r.status_code == 302
+    refcad = Answer.query.filter_by(site_id=site.id, question_id="unite_fonciere_refcad").one()
+    assert refcad.value == "62528000AB0123" and refcad.source == "API Carto cadastre"

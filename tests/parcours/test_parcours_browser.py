@@ -45,14 +45,16 @@ def test_path_page_mark_step_done_with_keyboard(page, site_token):
     path_url = f"{page.base_url}/sites/{token}/parcours"
     page.goto(path_url)
     expect(page.locator("h1")).to_contain_text("Parcours de reconversion")
-    expect(page.locator(".fr-callout").first).to_contain_text("Prochaine étape")
+    expect(page.locator("#prochaines-actions")).to_contain_text("Vos prochaines actions")
 
-    # The explanation accordion opens (DSFR script) and shows the readable reasons.
-    why = page.locator("#etape-pollution-diagnostic .fr-accordion__btn")
-    why.click()
-    expect(why).to_have_attribute("aria-expanded", "true")
-    expect(page.locator("#pourquoi-pollution-diagnostic")).to_be_visible()
-    expect(page.locator("#pourquoi-pollution-diagnostic")).to_contain_text("Le sol est peut-être pollué")
+    # A closed phase opens (DSFR script) and shows its cards with their plain reasons.
+    phase = page.locator("#phase-diagnostiquer .fr-accordion__btn")
+    expect(phase).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#etape-pollution-diagnostic")).to_be_hidden()
+    phase.click()
+    expect(phase).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#etape-pollution-diagnostic")).to_be_visible()
+    expect(page.locator("#phase-diagnostiquer")).to_contain_text("Le sol est peut-être pollué")
 
     # Keyboard only: choose « Fait » in the card's select, Tab to its button, Enter.
     select = page.locator(f"#etape-{STEP}-statut")
@@ -100,8 +102,9 @@ def test_path_page_mark_step_done_with_keyboard(page, site_token):
     outside = [url for url in page.requests_seen if not url.startswith(page.base_url)]
     assert outside == []
 
-    # Print view: tracking controls hidden, explanations visible.
+    # Print view: tracking controls hidden, every phase printed, even the closed ones.
     page.emulate_media(media="print")
     expect(page.locator(f"#etape-{STEP} form.pf-tracking")).to_be_hidden()
-    expect(page.locator("#pourquoi-visite-regard-exterieur")).to_be_visible()
+    expect(page.locator("#phase-realiser .fr-accordion__btn")).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#etape-mise-a-jour-inventaire")).to_be_visible()
     save_screenshot(page, "parcours-impression")

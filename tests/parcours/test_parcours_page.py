@@ -42,7 +42,7 @@ def page_of(client, site) -> str:
 
 
 def card(html: str, step_id: str) -> str:
-    match = re.search(rf'<article [^>]*id="etape-{step_id}".*?</article>', html, re.S)
+    match = re.search(rf'<li class="pf-step[^"]*" id="etape-{step_id}">.*?</article>', html, re.S)
     assert match, step_id
     return match.group(0)
 
@@ -69,12 +69,32 @@ def test_step_not_in_this_path_is_404(client, site):
     assert StepProgress.query.count() == 0
 
 
-def test_path_page_shows_phases_steps_and_explanations(client, site):
+def next_actions(html: str) -> str:
+    match = re.search(r'<section class="pf-actions.*?</section>', html, re.S)
+    assert match
+    return match.group(0)
+
+
+def test_path_page_shows_next_actions_phases_and_plain_reasons(client, site):
     html = page_of(client, site)
-    assert "Prochaine étape : Rassembler ce que l&#39;on sait déjà du site" in html
+    actions = next_actions(html)
+    assert "Vos prochaines actions" in actions
+    assert (
+        f'<a href="/sites/{site.token}/parcours/etapes/{STEP}">Rassembler ce que l&#39;on sait déjà du site</a>'
+        in actions
+    )
+    assert "Qui contacter :" in actions and 'href="#contact-ddt-62"' in actions
+    assert "Échéance :" in actions
     assert "Connaître et sécuriser le site" in html and "Diagnostiquer le site" in html
-    assert "Pourquoi cette étape ?" in html
+    # The phase in progress is open, the others closed (DSFR accordions).
+    assert 'aria-expanded="true" aria-controls="phase-connaitre-contenu"' in html
+    assert 'aria-expanded="false" aria-controls="phase-diagnostiquer-contenu"' in html
+    # Plain reasons; the full explanation lives on the step page.
     assert "Le sol est peut-être pollué" in html
+    assert "Pourquoi cette étape ?" not in html
+    # Said once in the phase intro, never on each card.
+    assert html.count("utiles pour toute reconversion de friche") >= 1
+    assert "Étape utile pour toute reconversion de friche" not in html
     assert "Loos-en-Gohelle" in html
     assert 'href="https://' in html  # contacts, funding and resources link to official pages
     event = Event.query.filter_by(type="parcours_consulte").one()
@@ -84,7 +104,7 @@ def test_path_page_shows_phases_steps_and_explanations(client, site):
 
 def test_each_card_has_a_compact_tracking_control(client, site):
     html = page_of(client, site)
-    cards = re.findall(r'<article [^>]*class="fr-card[^"]*pf-step', html)
+    cards = re.findall(r'<li class="pf-step[^"]*" id="etape-', html)
     assert len(cards) > 10
     assert html.count('<select class="fr-select"') == len(cards)
     # Date and note live on the step page: no date input or note field repeated on every card.
@@ -96,9 +116,10 @@ def test_each_card_has_a_compact_tracking_control(client, site):
     assert all(f'<option value="{v}"' in one for v in ("a_faire", "en_cours", "fait", "non_concerne"))
     assert "Enregistrer<span class=\"fr-sr-only\"> l'état de l'étape « Rassembler" in one
     assert f'href="/sites/{site.token}/parcours/etapes/{STEP}"' in one
-    assert "Ajouter une date ou une note" in one
-    # The « utile ? » vote stays on every card.
-    assert f'id="avis-etape-{STEP}"' in one
+    assert "Détail, date et note" in one
+    # The title links to the step page, where the full detail and the « utile ? » vote live.
+    assert f'<a href="/sites/{site.token}/parcours/etapes/{STEP}">Rassembler' in one
+    assert 'id="avis-etape-' not in html
 
 
 def test_closed_schemes_are_never_shown_as_open(client, site):
@@ -122,7 +143,7 @@ def test_compact_control_marks_step_done(client, site):
     one = card(html, STEP)
     assert '<option value="fait" selected>Fait</option>' in one and "pf-step--done" in one
     assert f"Fait le {date.today().strftime('%d/%m/%Y')}" in one
-    assert "Prochaine étape : Rassembler" not in html
+    assert f"/parcours/etapes/{STEP}" not in next_actions(html)
     # Same state again: nothing changes, no new event.
     client.post(f"/sites/{site.token}/parcours/etapes/{STEP}/statut", data={"statut": "fait"})
     assert Event.query.filter_by(type="etape_statut").count() == 1
@@ -341,12 +362,14 @@ def test_cache_never_mixes_sites(client, app):
         assert "Site B" in html_b and "Site A" not in html_b and first.token not in html_b
 
 
-def test_thanks_after_a_vote_is_never_cached(client, site):
+def test_thanks_after_a_vote_is_shown_on_the_step_page(app, client, site):
     thanks = "Merci, votre avis est enregistré."
-    assert thanks not in page_of(client, site)
-    html = client.get(f"/sites/{site.token}/parcours?avis=etape-{STEP}").get_data(as_text=True)
-    assert thanks in html
-    assert thanks not in page_of(client, site)
+    step_url = f"/sites/{site.token}/parcours/etapes/{STEP}"
+    assert thanks not in client.get(step_url).get_data(as_text=True)
+    assert thanks in client.get(f"{step_url}?avis=etape-{STEP}").get_data(as_text=True)
+    # A path page asked with ``avis`` is rendered, never cached.
+    client.get(f"/sites/{site.token}/parcours?avis=etape-{STEP}")
+    assert len(app.extensions["parcours_page_cache"]) == 0
 
 
 def test_cache_can_be_switched_off(database_url, app):

@@ -184,6 +184,12 @@ def test_notice_page_and_error_page_pass_axe(page, seeded):
     expect(page.locator("#site_occupation-0")).to_have_attribute("aria-invalid", "true")
     violations = run_axe(page)
     assert violations == [], violations
+    # 320 px wide: no horizontal scroll, « Précédent » and « Suivant » both readable.
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    for name in ("Précédent", "Suivant"):
+        box = page.get_by_role("button", name=name, exact=True).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
 
 
 def _sample_facts(condition, limit: int = 60):

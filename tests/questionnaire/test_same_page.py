@@ -124,6 +124,7 @@ def test_a_follow_up_that_appears_is_shown_on_the_same_page_with_the_typed_value
     assert NOTICE in html
     assert 'class="fr-alert fr-alert--info' in html
     assert '<a href="#question-diagnostic_amiante_realise">' in html
+    assert "Vos autres réponses sont enregistrées." in html
     assert "diagnostic_amiante_realise" in shown(html)
     assert "Question complémentaire" in html
     assert not title(html).startswith("Erreur")
@@ -213,7 +214,9 @@ def test_page_wording_buttons_breadcrumb_and_mandatory_notice(client):
     assert "(facultatif)" in html.split('id="question-site_securite"')[1].split("</legend>")[0]
     assert "(facultatif)" not in html.split('id="question-icpe"')[1].split("</legend>")[0]
     # « Précédent » on the left, « Suivant » with its arrow on the right; Enter means « Suivant ».
-    group = html.split('<ul class="fr-btns-group fr-btns-group--inline fr-btns-group--between">')[1]
+    group = html.split(
+        '<ul class="fr-btns-group fr-btns-group--inline fr-btns-group--between fr-btns-group--icon-right">'
+    )[1]
     group = group.split("</ul>")[0]
     assert group.index("Précédent") < group.index("Suivant")
     assert "fr-icon-arrow-right-line fr-btn--icon-right" in group
@@ -252,3 +255,21 @@ def test_success_alert_after_going_back(client):
     )
     html = client.get(response.location).get_data(as_text=True)
     assert "fr-alert--success" in html and "Vos réponses sont enregistrées." in html
+
+
+def test_a_follow_up_that_opens_while_another_answer_is_wrong(client):
+    token = new_site(client)
+    save(token, bati_nombre=2, local_ancien_annee=2005, bati_pollution=["sans objet"])
+    response = submit(
+        client,
+        f"/sites/{token}/questionnaire/batiments",
+        {"bati_surface": "beaucoup", "local_ancien_annee": "1960", "bati_etat": "autre"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and title(html).startswith("Erreur : ")
+    assert NOTICE in html and "Vos autres réponses sont enregistrées." not in html
+    errors = html.split('id="resume-erreurs"')[1].split("</ul>")[0]
+    assert "surface de plancher" in errors
+    assert "amiante" not in errors  # the question just opened is not in error
+    assert 'value="beaucoup"' in html
+    assert site(token).answer_map()["local_ancien_annee"] == 1960

@@ -133,3 +133,35 @@ def test_cnig_record_round_trip_with_several_uses(questionnaire):
         {"site_reconv_type": "habitat"}, {"usage": ["habitat", "renaturation"]}, questionnaire
     )
     assert record["site_reconv_type"] == "mixte"  # the standard holds one value: a mixed reconversion
+
+
+def test_adding_a_use_never_removes_a_step_or_a_scheme_another_use_calls_for(content):
+    """Every shipped rule reading ``usage`` (steps, schemes, questionnaire) stays true when the
+    project adds a use: « logements + parc » gets what « logements » gets."""
+    import itertools
+    import random
+
+    from app.engine.conditions import KIND_QUESTION, evaluate, referenced_facts, value_domain
+    from app.engine.vocabulaire import INTENDED_USES
+
+    usage = (KIND_QUESTION, "usage")
+    rules = [s.condition for s in content.catalogs.steps]
+    rules += [f.eligibility for f in content.catalogs.schemes.values()]
+    rules += [q.condition for q in content.questionnaire.questions.values()]
+    rules = [r for r in rules if r is not None and usage in referenced_facts(r)]
+    assert len(rules) >= 8
+    rng = random.Random(0)
+    checked = 0
+    for rule in rules:
+        others = sorted(f for f in referenced_facts(rule) if f != usage and f in content.vocabulary)
+        domains = [value_domain(f, content.vocabulary[f], [rule]) for f in others]
+        combos = list(itertools.islice(itertools.product(*domains), 2000))
+        for combo in rng.sample(combos, min(30, len(combos))):
+            facts = dict(zip(others, combo, strict=True))
+            for one in INTENDED_USES:
+                if evaluate(rule, {**facts, usage: [one]}).value is not True:
+                    continue
+                for more in INTENDED_USES:
+                    assert evaluate(rule, {**facts, usage: [one, more]}).value is True, (rule, one, more)
+                    checked += 1
+    assert checked > 500

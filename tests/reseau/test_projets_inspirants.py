@@ -135,3 +135,12 @@ def test_publishing_is_rate_limited(database_url, _schema):
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
         db.session.commit()
+
+
+def test_project_views_feed_the_stats_evaluation(client, runner, app):
+    projet = published(client, runner, make_site())
+    for _ in range(6):
+        client.get(f"/projets-inspirants/{projet.public_id}")
+    html = client.get("/stats").get_data(as_text=True)
+    table = html.split('id="evaluation-projets"')[1].split("</table>")[0]
+    assert FORM["titre"] in table and "<td>6</td>" in table

@@ -70,3 +70,14 @@ def test_glossary_page_accessible_and_reached_from_an_acronym(page, token):
     page.wait_for_url("**/glossaire#ddt")
     expect(page.locator("#ddt h2")).to_contain_text("DDT(M)")
     assert run_axe(page) == []
+
+
+def test_dashboard_and_glossary_fit_320_px(browser, live_server, token):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for url in (f"/sites/{token}", "/glossaire"):
+        page.goto(live_server + url)
+        expect(page.locator("h1")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (url, width)
+    context.close()

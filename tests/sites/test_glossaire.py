@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from app.engine.content import check_content
 from app.engine.glossary import load_glossary
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_app
 
 EXPECTED = {"icpe", "casias", "sis", "pemd", "zonage-abc", "epf", "ddt", "ort", "plu", "zan", "epci", "dpu"}
 
@@ -109,3 +109,36 @@ def test_filter_links_once_per_response(app):
     with app.test_request_context("/"):
         html = render_template_string("{{ 'ICPE' | glossaire }} {{ 'ICPE et EPF' | glossaire }}")
     assert html.count("#icpe") == 1 and html.count("#epf") == 1
+
+
+def test_my_pages_have_a_breadcrumb(client):
+    for url in ("/glossaire", "/plan-du-site", "/sites"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'class="fr-breadcrumb' in html and 'aria-current="page"' in html, url
+
+
+def test_flask_content_check_reports_the_glossary_error_and_fails(draft):
+    from click.testing import CliRunner
+
+    from app.cli import content_cli
+
+    path = draft / "data" / "glossaire.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "  sigle: CASIAS\n", "  sigle: CASIAS\n  couleur: rouge\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  couleur: rouge")  # the item starts on the line above « sigle »
+    result = CliRunner().invoke(content_cli, ["check", str(draft)])
+    assert result.exit_code != 0
+    assert f"data/glossaire.yaml, ligne {line - 1}, « casias » : champ inconnu « couleur »" in result.output
+
+
+def test_the_app_refuses_to_start_on_a_broken_glossary(draft):
+    from app.content import BrokenContent
+
+    path = draft / "data" / "glossaire.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("- id: icpe\n", "- id: ICPE!\n"), encoding="utf-8"
+    )
+    with pytest.raises(BrokenContent, match="glossaire.yaml"):
+        make_app(f"sqlite:///{draft / 'app.sqlite'}", CONTENT_ROOT=str(draft))

@@ -194,7 +194,7 @@ def test_sweep_matches_the_definition_on_random_data():
 
     rng = random.Random(3)
     start = date(2025, 1, 1)
-    facts = ind.Facts(since=start, until=date(2026, 1, 1))
+    facts = ind.StatsData(since=start, until=date(2026, 1, 1))
     for site_id in range(60):
         epci = rng.choice([None, "e1", "e2", "e3", "e4"])
         commune = rng.choice([None, "c1", "c2", "c3"])

@@ -51,28 +51,30 @@ def test_seeded_page_figures(client, seeded):
         "territoires_engages": "2",
         "territoires_engages_tendance": "+1",
         "sites_crees": "6",
-        "parcours_calcules": "< 5",
+        "parcours_calcules": "moins de 5 calculs",
         "sites_actifs_mois": "6",
-        "territoires_actifs_mois": "< 5",
+        "territoires_actifs_mois": "moins de 5 territoires",
         "sites_revenus": "83,3\u202f%",
-        "etapes_utiles": "< 5",
-        "ressources_utiles": "< 5",
-        "hectares_etudies": "< 5",
-        "hectares_foncier": "< 5",
-        "hectares_diagnostiquer": "< 5",
+        "etapes_utiles": "part non publiée (moins de 5 avis)",
+        "ressources_utiles": "part non publiée (moins de 5 avis)",
+        "hectares_etudies": "surface non publiée (moins de 5 sites)",
+        "hectares_foncier": "surface non publiée (moins de 5 sites)",
+        "hectares_diagnostiquer": "surface non publiée (moins de 5 sites)",
         "hectares_realiser": "0,0\u202fha",  # no site with a known surface
-        "part_zones_detendues": "< 5",
-        "part_petites_communes": "< 5",
+        "part_zones_detendues": "part non publiée (moins de 5 sites)",
+        "part_petites_communes": "part non publiée (moins de 5 sites)",
         "financements_identifies": "3",  # schemes, not people: never suppressed
         "taux_completion": "66,7\u202f%",
-        "duree_mediane": "< 5",
+        "duree_mediane": "durée non publiée (moins de 5 sites)",
         "cout_par_site_actif": "1\u202f714\u202f€",
     }
     assert "du 01/04/2026 au 17/06/2026" in html
     assert html.count("Mis à jour le") >= 19
-    # Charts: accessible SVG and a table for each series.
-    assert html.count('role="img"') == 5
-    assert html.count("<title id=") == 5 and html.count("<desc id=") == 5
+    # Charts: accessible SVG and a table for each series with a bar to draw; the three series
+    # whose months are all 0 or « < 5 » say so in a sentence instead (their table stays).
+    assert html.count('role="img"') == 2
+    assert html.count("<title id=") == 2 and html.count("<desc id=") == 2
+    assert html.count("Pas encore assez de données pour ce graphique.") == 3
     assert 'aria-labelledby="graphique-territoires-engages-titre graphique-territoires-engages-desc"' in html
     assert "<caption>Territoires engagés à la fin de chaque mois (tableau)</caption>" in html
 
@@ -82,10 +84,10 @@ def test_downloads_and_api_agree_with_the_page(client, seeded):
     figures = figures_on_page(html)
     body = client.get("/stats/donnees.json?periode=3").get_json()
     headline = {r["indicateur"]: r for r in body["valeurs"] if not r["serie"] and not r["dimension"]}
-    from app.stats.present import display
+    from app.stats.present import figure_text
 
     for ident, row in headline.items():
-        assert display(row["valeur"], row["unite"]) == figures[ident], ident
+        assert figure_text(ident, row["valeur"], row["unite"]) == figures[ident], ident
     text = client.get("/stats/donnees.csv?periode=3").get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == len(body["valeurs"])
@@ -118,7 +120,11 @@ def test_small_counts_are_suppressed_everywhere(client, seeded):
     html = client.get("/stats?periode=3").get_data(as_text=True)
     # Région 76 has 2 sites: the table shows « < 5 », never the count.
     row = re.search(r"<tr><th scope=\"row\">[^<]*\(76\)</th>(.*?)</tr>", html)
-    assert row and "<td>&lt; 5</td><td>&lt; 5</td><td>&lt; 5</td>" in row.group(1)
+    assert (
+        row
+        and "<td>moins de 5 sites</td><td>moins de 5 sites</td><td>moins de 5 territoires</td>"
+        in row.group(1)
+    )
 
 
 def test_trend_is_hidden_around_small_counts():
@@ -248,7 +254,7 @@ def test_events_of_a_seeded_db_only_carry_codes(seeded):
 def test_cache_serves_stale_values_while_refreshing_once():
     import time
 
-    from app.stats.cache import TTLCache
+    from app.cache import TTLCache
 
     cache = TTLCache()
     jobs = []
@@ -266,3 +272,28 @@ def test_cache_serves_stale_values_while_refreshing_once():
     time.sleep(0.02)
     assert cache.get_or_compute("k", 0.001, compute, jobs.append) == 3  # older than 10 TTL: computed now
     assert len(jobs) == 1
+
+
+def test_empty_charts_and_tables_are_a_sentence(client):
+    html = client.get("/stats").get_data(as_text=True)
+    assert 'role="img"' not in html  # every series is 0: no empty chart drawn
+    # Five charts and three breakdown tables, each replaced by the same sentence.
+    assert html.count("Pas encore assez de données pour ce graphique.") == 8
+    assert "<caption>Sites créés par mois (tableau)</caption>" not in html
+
+
+def test_uses_are_named_in_french_never_by_their_cnig_value(client, seeded):
+    html = client.get("/stats?periode=3").get_data(as_text=True)
+    table = re.search(r'<table id="tableau-usages">(.*?)</table>', html, re.S).group(1)
+    labels = re.findall(r'<th scope="row">([^<]*)</th>', table)
+    assert labels and "Logements" in labels
+    assert not {"habitat", "mixte", "renaturation", "site_reconv_type"} & set(labels)
+    assert "site_reconv_type" not in html
+
+
+def test_download_links_say_what_and_how_heavy(client, seeded):
+    html = client.get("/stats?periode=3").get_data(as_text=True)
+    csv_size = len(client.get("/stats/donnees.csv?periode=3").data)
+    json_size = len(client.get("/stats/donnees.json?periode=3").data)
+    assert f"Télécharger les chiffres (CSV, {max(1, round(csv_size / 1000))}\u00a0Ko)" in html
+    assert f"Télécharger les chiffres (JSON, {max(1, round(json_size / 1000))}\u00a0Ko)" in html

@@ -153,9 +153,12 @@ def test_demo_seed_gives_a_living_page(app):
     assert v["hectares_etudies"]["base"] >= 5 and v["financements_identifies"]["valeur"] == len(demo.SCHEMES)
 
 
-def test_vote_from_the_path_page_round_trip(client):
+def test_vote_from_a_step_page_round_trip(client):
+    """Votes live on the step page (the path page keeps each card short)."""
     site = make_site()
-    page = client.get(f"/sites/{site.token}/parcours")
+    path = client.get(f"/sites/{site.token}/parcours").get_data(as_text=True)
+    step_url = re.search(rf'href="(/sites/{site.token}/parcours/etapes/[a-z0-9-]+)"', path).group(1)
+    page = client.get(step_url)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f'action="/sites/{site.token}/avis"' in html
@@ -167,7 +170,7 @@ def test_vote_from_the_path_page_round_trip(client):
             "item_type": "etape",
             "item_id": anchor.group(2),
             "utile": "oui",
-            "retour": f"/sites/{site.token}/parcours",
+            "retour": step_url,
             "ancre": anchor.group(1),
         },
         follow_redirects=True,

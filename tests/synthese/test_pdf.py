@@ -50,6 +50,10 @@ def test_loos_journey_summary_says_what_to_do_whom_to_call_and_fits_five_pages(c
     # Nothing for editors, no raw id
     assert "redaction" not in text and "sol_pollution_existe" not in text
     assert "Aucun interlocuteur" not in text
+    # An accessible document: tagged (PDF/UA), in French, titled
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "fr"
+    assert reader.metadata.title == "Synthèse — Ancienne tôlerie — Parcours Friches"
 
 
 def test_minimal_site_summary_is_short_and_says_what_is_missing(client, app):
@@ -122,6 +126,8 @@ def test_summary_lists_each_contact_once_and_funding_soonest_first(app):
     undated_after = [f.deadline for f in summary.funding]
     assert undated_after == sorted(undated_after, key=lambda d: (d is None, d))
     assert summary.done == 2 and summary.actions[0].title == summary.next_title
+    counts = [len(q.steps) for q in summary.questions]
+    assert counts == sorted(counts, reverse=True)  # the answers that settle the most steps first
 
 
 @pytest.mark.parametrize("done", [0, 1])
@@ -138,3 +144,21 @@ def test_next_actions_are_steps_not_done_in_path_order(app, done):
     assert ids == sorted(ids, key=order.index)
     first_applicable = next(s.id for s in result.steps if s.id not in done_ids and s.status == "applicable")
     assert ids[0] == first_applicable
+
+
+def test_summary_of_a_site_attached_to_an_account_says_the_link_is_not_a_key(app):
+    from app.accounts.models import Account, SiteMember
+    from app.extensions import db
+    from app.synthese.pdf import render_html
+
+    site = loos_site()
+    with app.test_request_context("/"):
+        assert "ouvre le dossier sans mot de passe" in render_html(site)
+        account = Account(email="maire@example.org")
+        db.session.add(account)
+        db.session.flush()
+        db.session.add(SiteMember(site_id=site.id, account_id=account.id, role="proprietaire"))
+        db.session.commit()
+        html = render_html(site)
+    assert "sans mot de passe" not in html
+    assert "ne l'ouvre qu'aux personnes invitées, après connexion" in html

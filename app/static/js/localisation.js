@@ -196,7 +196,7 @@
       } catch (e) { polygon = null; }
     }
     var choosing = form.querySelector("input[data-recentrer]");
-    showCommune(form.dataset.communeCode, !polygon && !choosing);
+    if (!choosing) { showCommune(form.dataset.communeCode, !polygon); }  // not the old one while choosing
     communeInput.addEventListener("change", function () {
       var m = /\((\w{5})\)$/.exec(communeInput.value.trim());
       if (m) { showCommune(m[1], true); }

@@ -72,6 +72,10 @@
     if (condition === null || condition === undefined) return true;
     if (Array.isArray(condition)) condition = { "toutes ces conditions": condition };
     if (typeof condition !== "object") return null;
+    // A named condition (« condition: id », resolved with its « si » by the content loader).
+    if (Object.prototype.hasOwnProperty.call(condition, "condition")) {
+      return Object.prototype.hasOwnProperty.call(condition, "si") ? evaluate(condition.si, facts) : null;
+    }
     var combinator = [ALL, ANY, NONE].filter(function (k) {
       return Object.prototype.hasOwnProperty.call(condition, k);
     })[0];
