@@ -288,12 +288,7 @@ def parse_file(
     phases = _choices(fr, doc, "phases", phase_ids, "phase inconnue")
     audiences = _choices(fr, doc, "public", AUDIENCES, "public inconnu")
     format_t = _choices(fr, doc, "format", FORMATS, "format inconnu")
-    for key in ("famille", "format"):
-        if isinstance(doc.get(key), list):
-            fr.add(fr.line(doc, key), f"« {key} » prend une seule valeur")
-    level = doc.get("niveau")
-    if level not in LEVELS:
-        fr.add(fr.line(doc, "niveau" if "niveau" in doc else None), "« niveau » doit valoir 1 ou 2")
+    level = _level(fr, doc)
     licence = _text(fr, doc, "licence")
     notice_values = _notice(fr, doc)
     source, template = _source_or_template(fr, doc, path)
@@ -332,6 +327,17 @@ def parse_file(
         ),
         errors,
     )
+
+
+def _level(fr: _FileReader, doc: Mapping) -> object:
+    """``niveau`` (1 or 2); ``famille`` and ``format`` take one value each."""
+    for key in ("famille", "format"):
+        if isinstance(doc.get(key), list):
+            fr.add(fr.line(doc, key), f"« {key} » prend une seule valeur")
+    level = doc.get("niveau")
+    if level not in LEVELS:
+        fr.add(fr.line(doc, "niveau" if "niveau" in doc else None), "« niveau » doit valoir 1 ou 2")
+    return level
 
 
 def _front_matter(fr: _FileReader, path: Path) -> tuple[Mapping, str, int] | None:

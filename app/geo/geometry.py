@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import shapely
 from pyproj import CRS, Transformer
@@ -149,30 +150,36 @@ def _geometries_from_geojson(data: dict, budget: _Budget | None = None, depth: i
         raise GeoError(TOO_DEEP)
     kind = data.get("type")
     if kind == "FeatureCollection":
-        feats = data.get("features")
-        if not isinstance(feats, list):
-            raise GeoError("La FeatureCollection GeoJSON n'a pas de liste « features ».")
-        if len(feats) > MAX_PARTS:
-            raise GeoError(TOO_MANY_PARTS)
-        out = []
-        for feat in feats:
-            if isinstance(feat, dict) and isinstance(feat.get("geometry"), dict):
-                out.extend(_geometries_from_geojson(feat["geometry"], budget, depth + 1))
-        return out
+        feats = _members(data, "features", "La FeatureCollection GeoJSON n'a pas de liste « features ».")
+        geoms = [f["geometry"] for f in feats if isinstance(f, dict) and isinstance(f.get("geometry"), dict)]
+        return [g for geom in geoms for g in _geometries_from_geojson(geom, budget, depth + 1)]
     if kind == "Feature":
         geom = data.get("geometry")
         return _geometries_from_geojson(geom, budget, depth + 1) if isinstance(geom, dict) else []
     if kind == "GeometryCollection":
-        members = data.get("geometries") or []
-        if not isinstance(members, list):
-            raise GeoError("La GeometryCollection GeoJSON n'a pas de liste « geometries ».")
-        if len(members) > MAX_PARTS:
-            raise GeoError(TOO_MANY_PARTS)
-        out = []
-        for g in members:
-            if isinstance(g, dict):
-                out.extend(_geometries_from_geojson(g, budget, depth + 1))
-        return out
+        members = _members(
+            data,
+            "geometries",
+            "La GeometryCollection GeoJSON n'a pas de liste « geometries ».",
+            data.get("geometries") or [],
+        )
+        return [
+            g for m in members if isinstance(m, dict) for g in _geometries_from_geojson(m, budget, depth + 1)
+        ]
+    return [_simple_geometry(data, kind, budget)]
+
+
+def _members(data: dict, key: str, message: str, members: Any = None) -> list:
+    """The member list of a collection, bounded by ``MAX_PARTS``."""
+    members = data.get(key) if members is None else members
+    if not isinstance(members, list):
+        raise GeoError(message)
+    if len(members) > MAX_PARTS:
+        raise GeoError(TOO_MANY_PARTS)
+    return members
+
+
+def _simple_geometry(data: dict, kind: Any, budget: _Budget) -> BaseGeometry:
     if kind not in ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"):
         raise GeoError(f"Type de géométrie GeoJSON inconnu : « {str(kind)[:40]} ».")
     coordinates = data.get("coordinates")
@@ -180,7 +187,7 @@ def _geometries_from_geojson(data: dict, budget: _Budget | None = None, depth: i
     if kind == "MultiPolygon" and isinstance(coordinates, list) and len(coordinates) > MAX_PARTS:
         raise GeoError(TOO_MANY_PARTS)
     try:
-        return [shape(data)]
+        return shape(data)
     except Exception as exc:  # shapely raises several types on malformed rings
         raise GeoError(
             "La géométrie GeoJSON est mal formée (un contour doit compter au moins 4 positions, "

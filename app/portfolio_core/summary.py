@@ -13,6 +13,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.engine.catalogs import SchemeStatus
+from app.engine.parcours import PathStatus
+
 DONE = {"fait", "non_concerne"}
 PHASE_DONE = {"id": "termine", "title": "Toutes les étapes faites", "index": 99}
 
@@ -66,6 +69,22 @@ def _only(answers: dict, qid: str, value: str) -> bool:
     return (given if isinstance(given, list) else [given]) == [value]
 
 
+def _next_deadline(todo: list, today: date) -> tuple[date | None, str | None]:
+    """The nearest closing date of an open scheme attached to a step still to do, and its name."""
+    deadline, deadline_scheme = None, None
+    for s in todo:
+        for sch in s.schemes:
+            closes = sch.timing.closes
+            if (
+                sch.status == SchemeStatus.OPEN
+                and closes
+                and closes >= today
+                and (deadline is None or closes < deadline)
+            ):
+                deadline, deadline_scheme = closes, sch.scheme.name
+    return deadline, deadline_scheme
+
+
 def summarise(path, progress: dict[str, str], answers: dict[str, Any], today: date | None = None) -> dict:
     """The portfolio line of one site. ``path`` is an :class:`app.engine.parcours.PathResult`,
     ``progress`` maps step ids to the user's status, ``answers`` the effective answers."""
@@ -76,19 +95,8 @@ def summarise(path, progress: dict[str, str], answers: dict[str, Any], today: da
     phase = (
         {"id": nxt.phase.id, "title": nxt.phase.title, "index": nxt.phase.index} if nxt else dict(PHASE_DONE)
     )
-    # next deadline: the nearest closing date of an open scheme attached to a step still to do
-    deadline, deadline_scheme = None, None
-    for s in todo:
-        for sch in s.schemes:
-            closes = sch.timing.closes
-            if (
-                sch.status == "ouvert"
-                and closes
-                and closes >= today
-                and (deadline is None or closes < deadline)
-            ):
-                deadline, deadline_scheme = closes, sch.scheme.name
-    to_check = sum(1 for s in todo if s.status == "a_verifier")
+    deadline, deadline_scheme = _next_deadline(todo, today)
+    to_check = sum(1 for s in todo if s.status == PathStatus.TO_CHECK)
 
     score = 100
     heavy, light = [], []
@@ -109,7 +117,7 @@ def summarise(path, progress: dict[str, str], answers: dict[str, Any], today: da
     ):
         score += PROJECT_BONUS
         light.append("un projet existe déjà")
-    funded = bool(nxt and any(sch.status == "ouvert" for sch in nxt.schemes))
+    funded = bool(nxt and any(sch.status == SchemeStatus.OPEN for sch in nxt.schemes))
     if funded:
         score += FUNDING_BONUS
         light.append("une aide est ouverte pour la prochaine étape")

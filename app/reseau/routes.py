@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from app.content import current_content
 from app.extensions import db
-from app.models import Site
+from app.models import EventType, Site
 from app.reseau import service
 from app.reseau.models import STATUSES, ProjetInspirant
 
@@ -149,7 +149,7 @@ def page(public_id: str):
     projet = _published_or_404(public_id)
     from app.ressources.routes import _event
 
-    _event("projet_vue", {"id": projet.public_id})
+    _event(EventType.PROJECT_VIEWED, {"id": projet.public_id})
     reported = public_id in session.get(REPORTS_KEY, [])
     return render_template("reseau/page.html", p=projet, facts=_facts(projet), reported=reported)
 

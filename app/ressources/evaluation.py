@@ -16,7 +16,15 @@ from sqlalchemy import func, select
 
 from app.models import Event, EventType
 
-EVENT_TYPES = ("ressource_vue", "ressource_telechargee", "etape_vue", "projet_vue")
+EVENT_TYPES = tuple(
+    t.value
+    for t in (
+        EventType.RESOURCE_VIEWED,
+        EventType.RESOURCE_DOWNLOADED,
+        EventType.STEP_VIEWED,
+        EventType.PROJECT_VIEWED,
+    )
+)
 THRESHOLD = 5
 SUPPRESSED = "moins de 5"
 
@@ -62,7 +70,7 @@ def counts(session) -> tuple[Counter, Counter]:
     votes: Counter = Counter()
     query = (
         select(kind, item, useful, func.count())
-        .where(Event.type == "avis", Event.is_demo.is_(False))
+        .where(Event.type == EventType.VOTE.value, Event.is_demo.is_(False))
         .group_by(kind, item, useful)
     )
     for k, i, u, n in session.execute(query):
@@ -109,6 +117,8 @@ def evaluation(session, resources, steps, projects=()) -> dict[str, list[Row]]:
     ]
     res_rows.sort(key=lambda r: (-(r.views + r.useful + r.not_useful), r.title.lower()))
     step_rows.sort(key=lambda r: (-(r.views + r.useful + r.not_useful), r.title.lower()))
-    project_rows = [Row(pid, title, events[("projet_vue", pid)], None, 0, 0) for pid, title in projects]
+    project_rows = [
+        Row(pid, title, events[(EventType.PROJECT_VIEWED, pid)], None, 0, 0) for pid, title in projects
+    ]
     project_rows.sort(key=lambda r: (-r.views, r.title.lower()))
     return {"ressources": res_rows, "etapes": step_rows, "projets": project_rows}
