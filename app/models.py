@@ -130,7 +130,7 @@ class EventType(StrEnum):
     RESOURCE_VIEWED = "ressource_vue"
     RESOURCE_DOWNLOADED = "ressource_telechargee"  # a shipped template downloaded
     STEP_VIEWED = "etape_vue"  # a step page shown
-    PROJECT_VIEWED = "projet_vue"  # a « projet inspirant » page shown
+    PROJECT_VIEWED = "projet_vue"  # a published projet inspirant shown
 
 
 class Event(db.Model):

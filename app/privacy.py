@@ -4,7 +4,9 @@ API's /api/v1/parcours/lot/<token>) is the key to a user's file."""
 import logging
 import re
 
-_TOKEN = re.compile(r"(/sites/|/portefeuilles/|/api/v1/parcours/lot/)[A-Za-z0-9_-]{16,}")
+_TOKEN = re.compile(
+    r"(/sites/|/portefeuilles/|/api/v1/parcours/lot/|/invitations/|/calendriers/|/rappels/desabonner/)[A-Za-z0-9_-]{16,}"
+)
 # "token": "…", token='…', token=…, PostgreSQL's "Key (token)=(…)" (a parameter, a repr or a
 # constraint message that reached a log line)
 _NAMED = re.compile(r"""(token\)?['"]?\s*[:=]\s*\(?['"]?)[A-Za-z0-9_-]{16,}""", re.IGNORECASE)

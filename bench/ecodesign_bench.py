@@ -6,8 +6,9 @@ Usage::
 
 Serves the app on 127.0.0.1 (fresh SQLite database, one saved site with answers), opens each
 page in Debian's Chromium (Playwright) with an empty cache, and records every response: count,
-bytes as received uncompressed, the same bytes gzip-compressed (level 6, what a reverse proxy
-would send), and requests to any other host. ``--write`` stores the figures in
+bytes of the files uncompressed, the same bytes gzip-compressed (level 6), the bytes actually
+transferred (CDP ``encodedDataLength``: Brotli or gzip as served, headers included; see
+bench/page_weight_bench.py for the revisit) and requests to any other host. ``--write`` stores the figures in
 ``stats/ecoconception.yaml``, read by the /ecoconception page. Results: docs/benchmarks.md.
 """
 
@@ -63,6 +64,15 @@ def main() -> None:
             for label, path in pages:
                 context = browser.new_context()
                 page = context.new_page()
+                transferred = [0]
+                cdp = context.new_cdp_session(page)
+                cdp.on(
+                    "Network.loadingFinished",
+                    lambda event, t=transferred: t.__setitem__(
+                        0, t[0] + int(event.get("encodedDataLength", 0))
+                    ),
+                )
+                cdp.send("Network.enable")
                 seen = []
                 page.on("requestfinished", lambda request, seen=seen: seen.append(request))
                 page.goto(base + path, wait_until="networkidle")
@@ -81,11 +91,13 @@ def main() -> None:
                         "requetes": len(seen),
                         "ko": round(raw / 1000),
                         "ko_gzip": round(gz / 1000),
+                        "ko_transferes": round(transferred[0] / 1000),
                         "tiers": third,
                     }
                 )
                 print(
-                    f"{label:30s} {len(seen):3d} requests  {raw / 1000:7.0f} kB  {gz / 1000:6.0f} kB gzip  {third} third-party"
+                    f"{label:30s} {len(seen):3d} requests  {raw / 1000:7.0f} kB  {gz / 1000:6.0f} kB gzip  "
+                    f"{transferred[0] / 1000:6.0f} kB transferred  {third} third-party"
                 )
                 context.close()
             browser.close()

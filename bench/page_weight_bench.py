@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,12 +68,12 @@ def seed(database_url: str) -> str:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-def start_gunicorn(database_url: str, light: bool) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(database_url: str, light: bool, log) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {
         **os.environ,
@@ -97,20 +98,31 @@ def start_gunicorn(database_url: str, light: bool) -> tuple[subprocess.Popen, st
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=log,
     )
-    deadline = time.monotonic() + 60
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"gunicorn stopped (log: {log.name})")
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return proc, f"http://127.0.0.1:{port}"
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return proc, base
         except OSError:
-            if proc.poll() is not None:
-                raise SystemExit(proc.stderr.read().decode()) from None
-            time.sleep(0.3)
+            time.sleep(0.5)
     proc.kill()
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"gunicorn did not answer /healthz (log: {log.name})")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 class Recorder:
@@ -175,12 +187,12 @@ def main() -> None:
                 executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-quic"]
             )
             for mode, light in (("baseline", False), ("light", True)):
-                proc, base = start_gunicorn(database_url, light)
-                try:
-                    figures[mode] = {label: measure(browser, base + path) for label, path in pages}
-                finally:
-                    proc.terminate()
-                    proc.wait(timeout=20)
+                with open(Path(tmp) / f"gunicorn-{mode}.log", "w") as log:
+                    proc, base = start_gunicorn(database_url, light, log)
+                    try:
+                        figures[mode] = {label: measure(browser, base + path) for label, path in pages}
+                    finally:
+                        stop(proc)
             browser.close()
 
     print(

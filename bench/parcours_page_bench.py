@@ -46,15 +46,18 @@ def measure(page, url: str, contact_urls: set[str]) -> dict:
     """Figures of the path page at ``url``; ``contact_urls`` are the path's contacts' links."""
     response = page.goto(url, wait_until="networkidle")
     html = response.body()
+    height_open = page.evaluate("() => document.documentElement.scrollHeight")
     close_phases(page)
     height = page.evaluate("() => document.documentElement.scrollHeight")
     hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     return {
         "height": height,
+        "height_open": height_open,
         "screens": round(height / VIEWPORT["height"], 1),
         "html": len(html),
         "html_gzip": len(gzip.compress(html, 6)),
         "contact_links": sum(1 for h in hrefs if h in contact_urls),
+        "contact_entries": page.locator(".pf-contact").count(),
     }
 
 
@@ -84,6 +87,7 @@ def main() -> None:
             result, _ = compute_for_site(site)
             contact_urls = {c.url for c in result.contacts}
             steps, contacts = len(result.steps), len(result.contacts)
+            blocks = sum(len(s.contacts) for s in result.steps)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_port}/sites/{token}/parcours"
@@ -94,11 +98,13 @@ def main() -> None:
             browser.close()
         server.shutdown()
     print(f"Étapes : {steps} ; contacts distincts : {contacts}")
-    print(f"Hauteur : {figures['height']} px, soit {figures['screens']} écrans de 800 px")
+    print(f"Hauteur : {figures['height']} px, soit {figures['screens']} écrans de 800 px (phases fermées)")
+    print(f"Hauteur à l'ouverture (phase en cours ouverte) : {figures['height_open']} px")
     print(
         f"HTML : {figures['html'] / 1024:.1f} Kio, {figures['html_gzip'] / 1024:.1f} Kio compressé (gzip 6)"
     )
     print(f"Liens vers un contact : {figures['contact_links']} pour {contacts} contacts")
+    print(f"Blocs contact : {figures['contact_entries']} (avant : un par contact et par étape, {blocks})")
 
 
 if __name__ == "__main__":

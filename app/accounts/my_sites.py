@@ -4,22 +4,13 @@ summary: phase reached, steps done), its next action and nearest date (the path 
 
 from __future__ import annotations
 
-from app.accounts.models import Account, SiteActivity
+from app.accounts.models import Account
+from app.accounts.reminders import last_activity
 from app.engine.plan import DeadlineKind, next_actions
 from app.geo import get_commune
 from app.models import Site
 from app.parcours.service import compute_for_site
 from app.portfolio_core.summary import summarise
-
-
-def last_update(site: Site):
-    stamps = [site.updated_at]
-    stamps += [a.updated_at for a in site.answers if a.updated_at]
-    stamps += [s.updated_at for s in site.steps if s.updated_at]
-    latest = SiteActivity.query.filter_by(site_id=site.id).order_by(SiteActivity.created_at.desc()).first()
-    if latest is not None:
-        stamps.append(latest.created_at)
-    return max(s for s in stamps if s is not None)
 
 
 def line(site: Site, role: str) -> dict:
@@ -43,7 +34,7 @@ def line(site: Site, role: str) -> dict:
         "to_check": summary["to_check"],
         "steps": summary["steps"],
         "percent": round(100 * summary["done"] / summary["steps"]) if summary["steps"] else 0,
-        "updated": last_update(site),
+        "updated": last_activity(site),
     }
 
 

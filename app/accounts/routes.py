@@ -65,6 +65,10 @@ def init_accounts(app) -> None:
         "ADVISERS_REQUIRE_PROCONNECT", os.environ.get("ADVISERS_REQUIRE_PROCONNECT", "1") != "0"
     )
     app.cli.add_command(advisers.advisers_cli)
+    app.config.setdefault("REMINDER_WEEKS", int(os.environ.get("REMINDER_WEEKS", 4) or 4))
+    from app.accounts.reminders import reminders_cli
+
+    app.cli.add_command(reminders_cli)
 
     @app.before_request
     def fresh_request_state():
@@ -397,33 +401,34 @@ def regenerate_link(token: str):
     return redirect(url_for("sites.show", token=site.token), code=303)
 
 
-@bp.get("/sites/<token>/acces")
-def access(token: str):
-    site = _site(token)
-    role = require_site_access(site, "read")
-    members = permissions.members_of(site)
-    invitations = Invitation.query.filter_by(site_id=site.id).order_by(Invitation.created_at).all()
+def _render_access(site: Site, role: str, error=None, invite_email="", invite_role="editeur"):
     log_lines = (
         SiteActivity.query.filter(SiteActivity.site_id == site.id, SiteActivity.kind != advisers.COMMENT_KIND)
         .order_by(SiteActivity.created_at.desc(), SiteActivity.id.desc())
         .limit(100)
         .all()
     )
+    invitations = Invitation.query.filter_by(site_id=site.id).order_by(Invitation.created_at).all()
     return render_template(
         "accounts/acces.html",
-        shared=advisers.is_shared(site),
-        comments=_comments(site),
         site=site,
         role=role,
-        members=members,
-        invitations=invitations if role in ("proprietaire",) else [],
+        members=permissions.members_of(site),
+        invitations=invitations if role == "proprietaire" else [],
         log_lines=log_lines,
+        shared=advisers.is_shared(site),
+        comments=_comments(site),
         actor_name=service.actor_name,
-        site_url=public_url("sites.show", token=token),
-        error=None,
-        invite_email="",
-        invite_role="editeur",
-    )
+        error=error,
+        invite_email=invite_email,
+        invite_role=invite_role,
+    ), (422 if error else 200)
+
+
+@bp.get("/sites/<token>/acces")
+def access(token: str):
+    site = _site(token)
+    return _render_access(site, require_site_access(site, "read"))
 
 
 @bp.post("/sites/<token>/acces/inviter")
@@ -465,25 +470,7 @@ def invite(token: str):
             return redirect(url_for("accounts.access", token=token), code=303)
         db.session.rollback()
         error = "Le courriel d'invitation n'a pas pu être envoyé. Réessayez dans quelques minutes."
-    members = permissions.members_of(site)
-    return render_template(
-        "accounts/acces.html",
-        shared=advisers.is_shared(site),
-        comments=_comments(site),
-        site=site,
-        role=role,
-        members=members,
-        invitations=Invitation.query.filter_by(site_id=site.id).all(),
-        log_lines=SiteActivity.query.filter_by(site_id=site.id)
-        .order_by(SiteActivity.created_at.desc())
-        .limit(100)
-        .all(),
-        actor_name=service.actor_name,
-        site_url=public_url("sites.show", token=token),
-        error=error,
-        invite_email=typed,
-        invite_role=invite_role,
-    ), 422
+    return _render_access(site, role, error, typed, invite_role)
 
 
 def _member(site: Site, member_id: int) -> SiteMember:
@@ -767,3 +754,33 @@ def calendar_url(site: Site) -> str:
     from app.accounts import calendar
 
     return public_url("accounts.calendar_feed", cle=calendar.feed_key(site, _secret()))
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+
+@bp.route("/rappels/desabonner/<cle>", methods=["GET", "POST"])
+def unsubscribe(cle: str):
+    """One click (the button of this page; a GET never changes anything, so that a mail
+    scanner following links unsubscribes nobody)."""
+    from app.accounts import reminders
+
+    found = reminders.read_unsubscribe_key(cle, _secret())
+    if found is None:
+        abort(404)
+    site, account_id = found
+    if request.method == "POST":
+        if reminders.subscribed(site, account_id):
+            account = db.session.get(Account, account_id)
+            service.log(
+                site,
+                account,
+                reminders.OPT_KIND,
+                "ne reçoit plus de rappels pour ce site",
+                {"compte": account_id, "actif": False},
+            )
+            db.session.commit()
+        return render_template("accounts/desabonnement.html", site=site, done=True)
+    return render_template(
+        "accounts/desabonnement.html", site=site, done=not reminders.subscribed(site, account_id)
+    )

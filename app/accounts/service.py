@@ -153,7 +153,7 @@ def log(site: Site, account: Account | None, kind: str, text: str, data: dict | 
     """One line of the site's action log. ``text`` is the action without its author, who is
     shown from the account at display time (so deleting the account removes the name)."""
     if account is None:
-        data = {**(data or {}), "via": "lien"}
+        data = {"via": "lien", **(data or {})}
     db.session.add(
         SiteActivity(
             site_id=site.id, account_id=account.id if account else None, kind=kind, text=text, data=data
@@ -164,6 +164,8 @@ def log(site: Site, account: Account | None, kind: str, text: str, data: dict | 
 def actor_name(activity: SiteActivity) -> str:
     if activity.account is not None:
         return activity.account.display_name
+    if (activity.data or {}).get("via") == "service":
+        return ""
     if (activity.data or {}).get("via") == "lien":
         return "Une personne ayant le lien du site"
     return "Un ancien membre"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from app.engine import plan
 from app.engine.catalogs import Catalogs, Contact, Item, Resource, Scheme, Step
 from app.engine.parcours import PathResult, SchemeResult, missing_keys
 
@@ -85,6 +86,43 @@ def path_body(result: PathResult, territoire: Mapping | None) -> dict:
             for r in result.resources
         ],
         "avertissements": result.warnings,
+        **plan_summaries(result),
+    }
+
+
+def deadline_body(d: plan.Deadline) -> dict:
+    return {
+        "type": d.kind.value,
+        "date": _iso(d.day),
+        "libelle": d.label,
+        "financement": d.scheme.id if d.scheme else None,
+    }
+
+
+def plan_summaries(result: PathResult) -> dict:
+    """What to do first (app.engine.plan): the API knows no tracking, so the next actions are the
+    first steps of the path; contacts once by role; schemes once, soonest date first."""
+    return {
+        "prochaines_actions": [
+            {
+                "etape": a.id,
+                "contacts": [c.id for c in a.contacts],
+                "echeance": deadline_body(a.deadline),
+            }
+            for a in plan.next_actions(result, {})
+        ],
+        "interlocuteurs": [
+            {
+                "type": role.type.id,
+                "role": role.type.role,
+                "contacts": [{"id": i.contact.id, "etapes": [s.id for s in i.steps]} for i in role.contacts],
+            }
+            for role in plan.interlocutors(result)
+        ],
+        "calendrier_financements": [
+            {"financement": f.id, "echeance": deadline_body(f.deadline), "etapes": [s.id for s in f.steps]}
+            for f in plan.funding(result)
+        ],
     }
 
 

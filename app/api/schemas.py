@@ -333,6 +333,50 @@ class RessourceSchema(Schema):
     type = fields.String(required=True)
 
 
+TYPES_ECHEANCE = ["cloture", "ouverture", "prevue", "permanent", "non_publiee", "aucune"]
+
+
+class EcheanceSchema(Schema):
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(TYPES_ECHEANCE),
+        metadata={
+            "description": "« cloture » : date limite publiée d'un appel ouvert ; « ouverture » : "
+            "ouverture publiée d'une édition confirmée ; « permanent » : ouvert sans date limite ; "
+            "« non_publiee » : prochaine date non publiée (jamais devinée) ; « aucune » : aucun "
+            "financement daté pour cette étape."
+        },
+    )
+    date = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    libelle = fields.String(required=True, metadata={"example": "Date non publiée"})
+    financement = fields.String(
+        required=True, allow_none=True, metadata={"description": "Le dispositif qui donne la date."}
+    )
+
+
+class ProchaineActionSchema(Schema):
+    etape = fields.String(required=True)
+    contacts = fields.List(fields.String(), required=True, metadata={"description": "Ids de « contacts »."})
+    echeance = fields.Nested(EcheanceSchema, required=True)
+
+
+class InterlocuteurContactSchema(Schema):
+    id = fields.String(required=True)
+    etapes = fields.List(fields.String(), required=True, metadata={"description": "Étapes qui le citent."})
+
+
+class InterlocuteurSchema(Schema):
+    type = fields.String(required=True)
+    role = fields.String(required=True)
+    contacts = fields.List(fields.Nested(InterlocuteurContactSchema), required=True)
+
+
+class CalendrierFinancementSchema(Schema):
+    financement = fields.String(required=True)
+    echeance = fields.Nested(EcheanceSchema, required=True)
+    etapes = fields.List(fields.String(), required=True)
+
+
 class ParcoursResponseSchema(Schema):
     territoire = fields.Nested(TerritoireSchema, required=True, allow_none=True)
     etapes = fields.List(fields.Nested(EtapeSchema), required=True)
@@ -340,6 +384,26 @@ class ParcoursResponseSchema(Schema):
     financements = fields.List(fields.Nested(FinancementSchema), required=True)
     ressources = fields.List(fields.Nested(RessourceSchema), required=True)
     avertissements = fields.List(fields.String(), required=True)
+    prochaines_actions = fields.List(
+        fields.Nested(ProchaineActionSchema),
+        required=True,
+        metadata={
+            "description": "Les 3 premières étapes du parcours, qui contacter et l'échéance la plus proche."
+        },
+    )
+    interlocuteurs = fields.List(
+        fields.Nested(InterlocuteurSchema),
+        required=True,
+        metadata={"description": "Chaque contact une fois, groupé par type, avec les étapes qui le citent."},
+    )
+    calendrier_financements = fields.List(
+        fields.Nested(CalendrierFinancementSchema),
+        required=True,
+        metadata={
+            "description": "Chaque dispositif rattaché à une étape une fois, l'échéance publiée la plus "
+            "proche d'abord, les dates non publiées en dernier."
+        },
+    )
 
 
 class ErreursSchema(Schema):

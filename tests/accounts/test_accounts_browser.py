@@ -116,6 +116,9 @@ def test_collaboration_journey(page, browser, smtp, oidc_provider, advisers_file
     ).raise_for_status()
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     agent = context.new_page()
+    # the provider's redirect, the token call and the territory page in one navigation: room
+    # for a machine loaded by parallel suites
+    agent.set_default_timeout(90_000)
     agent.goto(f"{base}/conseiller")
     agent.get_by_role("link", name="S'identifier avec ProConnect").click()
     agent.get_by_placeholder("sub").fill("agent-ddt")

@@ -185,3 +185,15 @@ def test_an_invitation_link_expires_and_works_once(app, client, smtp):
     assert paul.get(f"/sites/{token}").status_code == 404
     # a forged invitation token is the same 404
     assert paul.get("/invitations/" + "A" * 32).status_code == 404
+
+
+def test_account_secrets_are_masked_in_logs():
+    from app.privacy import mask_tokens
+
+    line = (
+        "GET /invitations/AbCdEfGhIjKlMnOpQrStUvWx12 /calendriers/12-0123456789abcdef0123456789abcdef01234567.ics "
+        "/rappels/desabonner/3-4-0123456789abcdef0123456789abcdef"
+    )
+    masked = mask_tokens(line)
+    assert "AbCdEfGh" not in masked and "0123456789abcdef" not in masked
+    assert masked.count("[jeton]") == 3

@@ -148,3 +148,13 @@ def test_a_reader_can_leave(app, client, smtp):
     own = SiteMember.query.filter(SiteMember.role == "lecteur").one()
     assert reader.post(f"/sites/{token}/acces/{own.id}/retirer").status_code == 303
     assert reader.get(f"/sites/{token}").status_code == 404
+
+
+def test_a_bad_invitation_address_gets_a_french_message_and_is_kept(client, smtp):
+    token = _owner_with_site(client, smtp)
+    response = client.post(f"/sites/{token}/acces/inviter", data={"email": "paul@", "role": "lecteur"})
+    assert response.status_code == 422
+    text = html.unescape(response.text)
+    assert "Saisissez l'adresse électronique de la personne à inviter" in text
+    assert 'value="paul@"' in text
+    assert Invitation.query.count() == 0

@@ -70,12 +70,35 @@ def test_clicking_a_parcel_fills_the_surface(map_page):
     carte.click(position={"x": 400, "y": 200})
     page.locator("#surface-perimetre").wait_for(state="visible")
 
+    # the keyboard way: the parcel under the point typed (or found by the address search)
+    page.fill("#lon", "2.778")
+    page.fill("#lat", "50.4566")
+    page.focus("#parcelle-du-point")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('carte-statut').textContent.includes('retirée')")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('carte-statut').textContent.includes('ajoutée')")
+    page.locator("#surface-perimetre").wait_for(state="visible")
+
     page.click("button[type=submit]:has-text('Enregistrer la localisation')")
     page.wait_for_url("**/questionnaire/**")
     surface = page.input_value("#unite_fonciere_surface")
     assert surface.isdigit() and 19_000 < int(surface) < 22_000
     assert int(surface) == int(shown.replace("\u202f", "").replace("\u00a0m²", ""))
     assert "Pré-rempli depuis le périmètre du site (surface calculée, modifiable)" in page.content()
+
+    # back on the location page: urbanism and risk APIs did not answer (not served locally):
+    # one plain sentence, the retry button, the details on demand; the saved parcel is shown
+    page.goto(f"{server['url']}/sites/{token}/localisation")
+    assert page.locator("text=Certaines données publiques n'ont pas pu être consultées").count() == 1
+    assert page.locator("button:has-text('Réessayer')").is_visible()
+    assert not page.locator("#donnees-publiques details li").first.is_visible()
+    page.click("#donnees-publiques details summary")
+    assert "non consultée" in page.inner_text("#donnees-publiques details")
+    page.locator("#surface-perimetre").wait_for(state="visible")
+    assert page.inner_text("#surface-valeur") == shown
+    violations = run_axe(page)
+    assert violations == [], violations
 
     # every request went to the service or to the local stand-ins of IGN and API Carto
     tiles = [url for url in page.requests_seen if url.startswith(server["tiles"])]

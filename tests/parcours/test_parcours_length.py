@@ -127,3 +127,16 @@ def test_without_javascript_every_phase_is_open(browser, live_server, journey_si
         expect(page.locator(f"#etape-{last.id} form.pf-tracking button")).to_be_visible()
     finally:
         context.close()
+
+
+def test_no_horizontal_scroll_at_320_px(browser, live_server, journey_site):
+    token, _, _ = journey_site
+    context = browser.new_context(locale="fr-FR", viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/sites/{token}/parcours")
+        page.locator(".pf-phase .fr-accordion__btn").nth(2).click()  # a long phase open too
+        expect(page.locator("#etape-pollution-diagnostic")).to_be_visible()
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()

@@ -169,7 +169,7 @@ def test_notice_page_and_error_page_pass_axe(page, seeded):
     make_site, _, _ = seeded
     token = make_site({"proprietaire": "commune"})
     page.goto(f"{page.base_url}/sites/{token}/questionnaire/proprietaire")
-    page.route("**/static/js/questionnaire.js", lambda route: route.abort())  # the server's way
+    page.route("**/static/js/questionnaire*.js", lambda route: route.abort())  # the server's way
     page.reload()
     label(page, "proprietaire", 7).click()  # « Une entreprise ou un particulier »
     page.get_by_role("button", name="Suivant").click()
@@ -177,7 +177,7 @@ def test_notice_page_and_error_page_pass_axe(page, seeded):
     expect(page.locator("#questions-complementaires")).to_contain_text("questions complémentaires")
     violations = run_axe(page)
     assert violations == [], violations
-    page.unroute("**/static/js/questionnaire.js")
+    page.unroute("**/static/js/questionnaire*.js")
     page.goto(f"{page.base_url}/sites/{token}/questionnaire/occupation")
     page.get_by_role("button", name="Suivant").click()
     page.wait_for_load_state()

@@ -245,7 +245,8 @@ def test_the_page_carries_the_yaml_rules_for_the_script(client):
             {"question": "bati_pollution", "contient": "amiante"},
         ]
     }
-    assert '<script src="/static/js/questionnaire.js" defer></script>' in html
+    # fingerprinted name (app/assets.py)
+    assert re.search(r'<script src="/static/js/questionnaire\.[0-9a-f]{12}\.js" defer></script>', html)
 
 
 def test_success_alert_after_going_back(client):

@@ -210,5 +210,4 @@ def test_step_pages_count_their_views_and_link_the_library(client, content):
     assert response.status_code == 200
     views = Event.query.filter_by(type="etape_vue").all()
     assert [v.data for v in views] == [{"id": "inventaire-site"}] and views[0].site_id is None
-    path = client.get(f"/sites/{site.token}/parcours").get_data(as_text=True)
-    assert 'href="/ressources/modele-checklist-visite-site"' in path
+    assert 'href="/ressources/modele-checklist-visite-site"' in response.get_data(as_text=True)

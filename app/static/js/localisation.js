@@ -227,6 +227,15 @@
       });
     }
     document.getElementById("mode-perimetre").addEventListener("click", function () { setMode("perimetre"); });
+    var pointParcelBtn = document.getElementById("parcelle-du-point");
+    if (pointParcelBtn && parcelBtn) {
+      // the keyboard way: the parcel under the point found by the address search or typed
+      pointParcelBtn.addEventListener("click", function () {
+        var lon = parseFloat(lonInput.value.replace(",", ".")), lat = parseFloat(latInput.value.replace(",", "."));
+        if (isNaN(lon) || isNaN(lat)) { say("Indiquez d'abord le point : recherchez l'adresse ou saisissez la longitude et la latitude."); return; }
+        toggleParcel(L.latLng(lat, lon));
+      });
+    }
     closeBtn.addEventListener("click", closePerimeter);
     document.getElementById("effacer").addEventListener("click", function () {
       clearPerimeter();

@@ -1,0 +1,155 @@
+"""Reminders that respect people: ``flask reminders send`` (cron-friendly, e.g. once a day)
+e-mails the owners of a site inactive for ``REMINDER_WEEKS`` weeks (4 by default) — at most
+once every ``REMINDER_WEEKS`` weeks per site — with its next action and nearest date, and a
+one-click unsubscribe link for that site. What was sent, and who unsubscribed, is kept in the
+site's action log (no new table): the log line « rappel » dates the last reminder, a
+« rappels » line with ``{"compte": id, "actif": false}`` is an owner's unsubscription.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.accounts.models import SiteActivity, SiteMember
+from app.extensions import db
+from app.models import Site, utcnow
+
+SENT_KIND = "rappel"
+OPT_KIND = "rappels"
+QUIET_KINDS = (SENT_KIND, OPT_KIND)  # they are no activity of the people of the site
+
+
+def weeks() -> int:
+    return int(current_app.config.get("REMINDER_WEEKS") or 4)
+
+
+def unsubscribe_key(site: Site, account_id: int, secret: str) -> str:
+    digest = hmac.new(secret.encode(), f"rappels\x1f{site.id}\x1f{account_id}".encode(), hashlib.sha256)
+    return f"{site.id}-{account_id}-{digest.hexdigest()[:32]}"
+
+
+def read_unsubscribe_key(key: str, secret: str) -> tuple[Site, int] | None:
+    parts = key.split("-")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        return None
+    site = db.session.get(Site, int(parts[0]))
+    if site is None or not hmac.compare_digest(unsubscribe_key(site, int(parts[1]), secret), key):
+        return None
+    return site, int(parts[1])
+
+
+def subscribed(site: Site, account_id: int) -> bool:
+    for line in (
+        SiteActivity.query.filter_by(site_id=site.id, kind=OPT_KIND)
+        .order_by(SiteActivity.created_at.desc(), SiteActivity.id.desc())
+        .all()
+    ):
+        if (line.data or {}).get("compte") == account_id:
+            return bool(line.data.get("actif"))
+    return True
+
+
+def last_activity(site: Site) -> datetime:
+    stamps = [site.updated_at]
+    stamps += [a.updated_at for a in site.answers if a.updated_at]
+    stamps += [s.updated_at for s in site.steps if s.updated_at]
+    latest = (
+        SiteActivity.query.filter(SiteActivity.site_id == site.id, SiteActivity.kind.notin_(QUIET_KINDS))
+        .order_by(SiteActivity.created_at.desc())
+        .first()
+    )
+    if latest is not None:
+        stamps.append(latest.created_at)
+    return max(s for s in stamps if s is not None)
+
+
+def last_sent(site: Site) -> datetime | None:
+    line = (
+        SiteActivity.query.filter_by(site_id=site.id, kind=SENT_KIND)
+        .order_by(SiteActivity.created_at.desc())
+        .first()
+    )
+    return line.created_at if line else None
+
+
+def due(site: Site, now: datetime) -> bool:
+    quiet = timedelta(weeks=weeks())
+    sent = last_sent(site)
+    return last_activity(site) <= now - quiet and (sent is None or sent <= now - quiet)
+
+
+def _message(site: Site, site_url: str, unsubscribe_url: str) -> tuple[str, str]:
+    from app.engine.plan import DeadlineKind, next_actions
+    from app.parcours.service import compute_for_site
+
+    path, _ = compute_for_site(site)
+    actions = next_actions(path, {p.step_id: p for p in site.steps}, n=1)
+    name = f"« {site.nom} »" if site.nom else "de friche"
+    lines = [f"Bonjour,\n\nVotre site {name} n'a pas bougé depuis {weeks()} semaines dans Parcours Friches."]
+    if actions:
+        action = actions[0]
+        lines.append(f"Prochaine action : {action.step.step.title}.")
+        if action.deadline.kind != DeadlineKind.NONE:
+            lines.append(f"{action.deadline.label}.")
+    else:
+        lines.append("Toutes les étapes de votre parcours sont faites ou écartées : bravo.")
+    lines.append(f"\nReprendre votre parcours : {site_url}")
+    lines.append(
+        f"\nVous ne recevrez pas d'autre rappel pour ce site avant {weeks()} semaines. "
+        f"Pour ne plus en recevoir du tout pour ce site : {unsubscribe_url}\n"
+    )
+    return f"Votre site {name} vous attend", "\n".join(lines)
+
+
+def send_due(now: datetime | None = None) -> int:
+    """Send every reminder due; returns how many e-mails left."""
+    from app.accounts.service import log
+    from app.mail import MailError, send_mail
+    from app.sites.service import public_url
+
+    now = now or utcnow()
+    secret = current_app.config["SECRET_KEY"]
+    sent = 0
+    site_ids = [row[0] for row in db.session.query(SiteMember.site_id).distinct()]
+    for site in Site.query.filter(Site.id.in_(site_ids)).order_by(Site.id):
+        if not due(site, now):
+            continue
+        owners = SiteMember.query.filter_by(site_id=site.id, role="proprietaire").all()
+        recipients = [m for m in owners if subscribed(site, m.account_id)]
+        if not recipients:
+            continue
+        for member in recipients:
+            key = unsubscribe_key(site, member.account_id, secret)
+            subject, body = _message(
+                site, public_url("sites.show", token=site.token), public_url("accounts.unsubscribe", cle=key)
+            )
+            try:
+                send_mail(member.account.email, subject, body)
+                sent += 1
+            except MailError:
+                continue
+        log(
+            site, None, SENT_KIND, "Parcours Friches a envoyé un rappel aux propriétaires", {"via": "service"}
+        )
+        db.session.commit()
+    return sent
+
+
+@click.group("reminders", help="Rappels aux propriétaires des sites inactifs.")
+def reminders_cli():
+    pass
+
+
+@reminders_cli.command("send")
+@with_appcontext
+def send_command():
+    """Envoie les rappels dus (à lancer chaque jour, par exemple par cron)."""
+    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or None):
+        count = send_due()
+    click.echo(f"{count} rappel(s) envoyé(s).")
