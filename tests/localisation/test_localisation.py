@@ -340,3 +340,10 @@ def test_commune_contour(client):
     assert r.status_code == 200 and data["properties"]["nom"] == "Loos-en-Gohelle"
     assert data["geometry"]["type"] in ("Polygon", "MultiPolygon")
     assert client.get("/localisation/communes/00000/contour").status_code == 404
+
+
+def test_location_page_has_a_breadcrumb_back_to_the_site(client, site):
+    html = client.get(f"/sites/{site.token}/localisation").get_data(as_text=True)
+    crumbs = re.search(r'<nav role="navigation" class="fr-breadcrumb.*?</nav>', html, re.S).group(0)
+    assert f'href="/sites/{site.token}"' in crumbs
+    assert 'aria-current="page">Localiser le site<' in crumbs

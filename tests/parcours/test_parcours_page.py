@@ -381,3 +381,10 @@ def test_cache_can_be_switched_off(database_url, app):
         page_of(client, site)
         cache = uncached.extensions["parcours_page_cache"]
         assert (cache.hits, len(cache)) == (0, 0)
+
+
+def test_path_page_offers_the_council_summary(client, site):
+    """A mayor reading the path finds « Télécharger la synthèse (PDF) » next to its title."""
+    html = page_of(client, site)
+    assert f'href="/sites/{site.token}/synthese.pdf"' in html
+    assert "Télécharger la synthèse (PDF)" in html
