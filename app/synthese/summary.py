@@ -17,27 +17,13 @@ from datetime import date
 from app.engine import plan
 from app.engine.catalogs import SchemeStatus
 from app.engine.parcours import APPLICABLE, PathResult, SchemeResult
+from app.pages.formats import date_fr
 
 NEXT_ACTIONS = 3
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def french_date(value: date) -> str:
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+    return date_fr(value)  # one French date format for pages and the PDF (app/pages/formats.py)
 
 
 @dataclass
