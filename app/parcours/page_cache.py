@@ -1,7 +1,8 @@
 """Rendered path pages, cached per site version (one entry per site, bounded, per app and process).
 
-The version is derived from everything the page body shows — the site's name and commune, its
-answers, its step tracking, the catalogs loaded by this process and today's date — so any change
+The version is derived from everything the page body shows — the site's name, commune and
+surface, its answers, its step tracking, the catalogs loaded by this process, today's date and
+the state of the published projets inspirants (« Projets comparables ») — so any change
 to answers or tracking, in any worker, makes the next view render anew: no invalidation message
 is needed between gunicorn workers. Only the site's latest version is kept.
 
@@ -40,14 +41,18 @@ class CachedPage:
         return token.encode().join(self.parts)
 
 
-def site_version(site, answers, tracking, engine, today: date, notices: tuple = ()) -> tuple:
+def site_version(
+    site, answers, tracking, engine, today: date, notices: tuple = (), network: tuple = ()
+) -> tuple:
     """Everything the rendered page depends on, as a comparable value. ``site`` has ``token``,
-    ``nom`` and ``commune_code``; ``answers`` are (question id, value) pairs; ``tracking`` are
-    (step id, status, date, note) rows; ``notices`` are the site-wide banners of the layout."""
+    ``nom``, ``commune_code`` and ``surface_m2``; ``answers`` are (question id, value) pairs;
+    ``tracking`` are (step id, status, date, note) rows; ``notices`` are the site-wide banners
+    of the layout; ``network`` is (count, latest change) of the published projets inspirants."""
     return (
         site.token,
         site.nom,
         site.commune_code,
+        getattr(site, "surface_m2", None),
         json.dumps(sorted((qid, value) for qid, value in answers), ensure_ascii=False, default=str),
         tuple(
             sorted((step_id, status, str(when or ""), note or "") for step_id, status, when, note in tracking)
@@ -55,6 +60,7 @@ def site_version(site, answers, tracking, engine, today: date, notices: tuple = 
         id(engine),
         today.isoformat(),
         notices,
+        network,
     )
 
 

@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import Text, bindparam, cast, literal_column, null, select, union_all
+from sqlalchemy import Text, bindparam, cast, func, literal_column, null, select, union_all
 
 from app.content import path_engine
 from app.engine import plan
@@ -28,6 +28,7 @@ from app.events import EventType, event_values
 from app.extensions import db
 from app.models import STEP_STATUSES, Answer, Event, Site, StepProgress
 from app.pages.routes import layout_helpers
+from app.reseau.models import ProjetInspirant
 
 from . import bp
 from .coordonnees import official_contacts
@@ -112,11 +113,14 @@ def _render_page(site: Site, today: date) -> CachedPage:
     )
 
 
-# What every view reads — the site, its answers and its tracking — in one statement built once,
-# as text (three kinds of rows: "s" site, "a" answer, "p" step progress): one query per view.
+# What every view reads — the site, its answers, its tracking, and the state of the published
+# projets inspirants (the page lists « Projets comparables ») — in one statement built once, as
+# text (four kinds of rows: "s" site, "a" answer, "p" step progress, "r" network): one query per
+# view. The network row is the count of published projects and their latest change: a project
+# published, withdrawn, rejected or edited anywhere renders the next path page anew.
 def _version_query():
     by_token = Site.token == bindparam("token")
-    blank = [null()] * 6
+    blank = [null()] * 7
     return union_all(
         select(
             literal_column("'s'"),
@@ -128,6 +132,7 @@ def _version_query():
             Site.departement_code,
             Site.region_code,
             cast(Site.is_demo, Text),
+            cast(Site.surface_m2, Text),
         ).where(by_token),
         select(literal_column("'a'"), Answer.question_id, cast(Answer.value, Text), *blank)
         .join(Site, Site.id == Answer.site_id)
@@ -138,10 +143,16 @@ def _version_query():
             StepProgress.status,
             cast(StepProgress.date, Text),
             StepProgress.note,
-            *blank[:4],
+            *blank[:5],
         )
         .join(Site, Site.id == StepProgress.site_id)
         .where(by_token),
+        select(
+            literal_column("'r'"),
+            cast(func.count(ProjetInspirant.id), Text),
+            cast(func.max(ProjetInspirant.updated_at), Text),
+            *blank,
+        ).where(ProjetInspirant.statut == "publie"),
     )
 
 
@@ -149,8 +160,8 @@ _VERSION_QUERY = _version_query()
 
 
 def _read_version_rows(token: str):
-    """(site as a namespace, answers as (id, JSON text), tracking as (step, status, date, note)),
-    or None for an unknown token."""
+    """(site as a namespace, answers as (id, JSON text), tracking as (step, status, date, note),
+    network state), or None for an unknown token."""
     rows = db.session.connection().execute(_VERSION_QUERY, {"token": token}).all()
     db.session.rollback()  # end the read transaction at once
     site = next((r for r in rows if r[0] == "s"), None)
@@ -165,8 +176,15 @@ def _read_version_rows(token: str):
         departement_code=site[6],
         region_code=site[7],
         is_demo=site[8] in ("1", "true"),
+        surface_m2=site[9],
     )
-    return (row, [(r[1], r[2]) for r in rows if r[0] == "a"], [tuple(r[1:5]) for r in rows if r[0] == "p"])
+    network = next((tuple(r[1:3]) for r in rows if r[0] == "r"), ())
+    return (
+        row,
+        [(r[1], r[2]) for r in rows if r[0] == "a"],
+        [tuple(r[1:5]) for r in rows if r[0] == "p"],
+        network,
+    )
 
 
 @bp.get("/sites/<token>/parcours")
@@ -174,10 +192,10 @@ def show(token: str):
     found = _read_version_rows(token)
     if found is None:
         abort(404)
-    row, answers, tracking = found
+    row, answers, tracking, network = found
     today = date.today()
     version = site_version(
-        row, answers, tracking, path_engine(), today, tuple(layout_helpers()["site_notices"]())
+        row, answers, tracking, path_engine(), today, tuple(layout_helpers()["site_notices"]()), network
     )
     # Rendered, never cached: the thanks after a vote (``?avis=…``) and pending flash messages.
     use_cache = (

@@ -144,3 +144,34 @@ def test_project_views_feed_the_stats_evaluation(client, runner, app):
     html = client.get("/stats").get_data(as_text=True)
     table = html.split('id="evaluation-projets"')[1].split("</table>")[0]
     assert FORM["titre"] in table and "<td>6</td>" in table
+
+
+def test_path_page_lists_comparables_and_follows_publications(client, runner, app):
+    """The path page is cached per site version: a publication elsewhere still shows at once."""
+    mine = make_site("Le mien", surface=12000)
+    path = f"/sites/{mine.token}/parcours"
+
+    def section() -> str:
+        html = client.get(path).get_data(as_text=True)
+        return html.split('id="comparables-titre"')[1].split("</section>")[0]
+
+    assert "Aucun projet publié n'a encore le même usage" in section()
+    assert "Aucun projet publié" in section()  # cached, unchanged
+    cache = app.extensions["parcours_page_cache"]
+    assert cache.hits == 1
+
+    owner = app.test_client()  # another browser: no flash message in the reader's session
+    other = published(
+        owner,
+        runner,
+        make_site("Voisin", surface=15000, commune="62041"),
+        titre="Une filature devenue logements",
+    )
+    shown = section()
+    assert "Une filature devenue logements" in shown and f"/projets-inspirants/{other.public_id}" in shown
+    assert "même usage : logements" in shown and "même département" in shown and "surface proche" in shown
+
+    # The owner withdraws it: gone from the path page at the next view.
+    owner.post(f"/sites/{other.site.token}/projet-inspirant", data={"action": "retirer"})
+    assert "Une filature devenue logements" not in section()
+    assert cache.misses == 3
