@@ -93,6 +93,9 @@ def from_environment(instance_path: Path) -> dict:
                 "RATELIMIT_ADDRESS",
                 "RATELIMIT_PARCELS",
                 "RATELIMIT_API",
+                "RATELIMIT_CONTACT",
+                "RATELIMIT_PDF",
+                "RATELIMIT_COMMENTS",
             )
             if os.environ.get(key)
         },

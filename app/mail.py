@@ -38,14 +38,18 @@ def settings(environ) -> dict:
     }
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
+def send_mail(to: str, subject: str, body: str, reply_to: str | None = None, private: bool = False) -> None:
     """Send one plain-text message. Raises :class:`MailError` when the server refuses it or
-    cannot be reached."""
+    cannot be reached. ``reply_to`` sets the ``Reply-To`` header (a relayed message: the
+    recipient answers its author directly); a ``private`` body holds someone's personal data and
+    is never written to the development log."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config.get("MAIL_FROM") or "ne-pas-repondre@localhost"
     message["To"] = to
     message["Subject"] = subject
+    if reply_to:
+        message["Reply-To"] = reply_to
     message.set_content(body)
 
     host = config.get("SMTP_HOST")
@@ -54,7 +58,10 @@ def send_mail(to: str, subject: str, body: str) -> None:
             raise MailError("SMTP_HOST n'est pas configuré : aucun courriel ne peut partir.")
         # Development: the message goes to the log. Its recipient does not (no personal data in
         # logs), so the developer reads the code here and types it.
-        current_app.logger.info("Courriel (développement, non envoyé) — %s\n%s", subject, body)
+        shown = (
+            "(texte non écrit dans le journal : il contient des données personnelles)" if private else body
+        )
+        current_app.logger.info("Courriel (développement, non envoyé) — %s\n%s", subject, shown)
         return
 
     port = int(config.get("SMTP_PORT") or 587)

@@ -6,6 +6,8 @@ they still hold only territory codes and non-personal details."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from app.accounts.models import Account, Invitation, LoginCode, SiteActivity, SiteMember
 from app.accounts.service import actor_name
 from app.extensions import db
@@ -102,10 +104,15 @@ def account_export(account: Account, site_url) -> dict:
 
 def delete_site(site: Site) -> None:
     """Hard-delete a site and everything attached to it (answers, tracking, members,
-    invitations, action log, portfolio lines); its statistics events stay, detached."""
+    invitations, action log, portfolio lines, its projet inspirant and the readers' messages to
+    it); its statistics events stay, detached."""
     from app.portfolio.models import PortfolioSite, SiteReference
+    from app.reseau.models import MessageContact, ProjetInspirant
 
     Event.query.filter_by(site_id=site.id).update({"site_id": None}, synchronize_session=False)
+    projets = select(ProjetInspirant.id).where(ProjetInspirant.site_id == site.id)
+    MessageContact.query.filter(MessageContact.projet_id.in_(projets)).delete(synchronize_session=False)
+    ProjetInspirant.query.filter_by(site_id=site.id).delete(synchronize_session=False)
     for model in (SiteActivity, Invitation, SiteMember, SiteReference):
         model.query.filter_by(site_id=site.id).delete(synchronize_session=False)
     for line in PortfolioSite.query.filter_by(site_id=site.id).all():

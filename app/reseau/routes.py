@@ -1,5 +1,6 @@
 """Views of the network: the owner's publication form (private, by the site's token), the
-public list and pages of projets inspirants, reader reports, and « Projets comparables »."""
+public list and pages of projets inspirants, reader reports, the contact form relayed by the
+service (app.reseau.contact), and « Projets comparables »."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from app.content import current_content
 from app.extensions import db
 from app.models import EventType, Site
-from app.reseau import service
+from app.reseau import contact, service
 from app.reseau.models import STATUSES, ProjetInspirant
 
 from . import bp
@@ -73,6 +74,17 @@ def publier(token: str):
                     "Votre projet n'est plus publié. Vous pouvez le publier de nouveau quand vous le souhaitez."
                 )
             return redirect(url_for("reseau.publier", token=token), code=303)
+        if request.form.get("action") in ("fermer_contact", "ouvrir_contact") and projet is not None:
+            projet.contact_ouvert = request.form["action"] == "ouvrir_contact"
+            if not projet.contact_ouvert:
+                contact.drop_pending(projet)
+            db.session.commit()
+            flash(
+                "Les lecteurs peuvent de nouveau vous écrire par le formulaire de la page du projet."
+                if projet.contact_ouvert
+                else "Les lecteurs ne peuvent plus vous écrire : le formulaire de contact est retiré de la page du projet."
+            )
+            return redirect(url_for("reseau.publier", token=token) + "#contact", code=303)
         values, errors = service.validate(request.form)
         if not errors:
             projet = service.publish(site, content, values)
@@ -114,6 +126,7 @@ def publier(token: str):
             errors=errors,
             preview=preview,
             limits=service.TEXT_LIMITS,
+            has_owner=bool(contact.owner_emails(projet)) if projet else None,
         ),
         400 if errors else 200,
     )
@@ -144,14 +157,61 @@ def _published_or_404(public_id: str) -> ProjetInspirant:
     return projet
 
 
+def _render_page(projet: ProjetInspirant, values=None, errors=None, status: int = 200):
+    return (
+        render_template(
+            "reseau/page.html",
+            p=projet,
+            facts=_facts(projet),
+            reported=projet.public_id in session.get(REPORTS_KEY, []),
+            contact_state=contact.availability(projet),
+            values=values or {},
+            errors=errors or {},
+            limits={
+                "nom": contact.NAME_MAX,
+                "organisation": contact.ORGANISATION_MAX,
+                "message_min": contact.MESSAGE_MIN,
+                "message": contact.MESSAGE_MAX,
+            },
+            honeypot=contact.HONEYPOT,
+        ),
+        status,
+    )
+
+
 @bp.get("/projets-inspirants/<public_id>")
 def page(public_id: str):
     projet = _published_or_404(public_id)
     from app.ressources.routes import _event
 
     _event(EventType.PROJECT_VIEWED, {"id": projet.public_id})
-    reported = public_id in session.get(REPORTS_KEY, [])
-    return render_template("reseau/page.html", p=projet, facts=_facts(projet), reported=reported)
+    return _render_page(projet)
+
+
+@bp.post("/projets-inspirants/<public_id>/contact")
+def contact_owner(public_id: str):
+    """A reader writes to the project's owners: stored for moderation, never sent at once."""
+    projet = _published_or_404(public_id)
+    if contact.availability(projet) != "ouvert":
+        return _render_page(projet, status=403)
+    sent = redirect(url_for("reseau.page", public_id=public_id) + "#contact", code=303)
+    thanks = (
+        "Merci, votre message a été transmis à l'équipe du service. Après relecture, elle le fera "
+        "suivre au porteur du projet, qui pourra vous répondre à l'adresse que vous avez indiquée."
+    )
+    if contact.is_bot(request.form):
+        current_app.logger.info("reseau: contact form honeypot filled (project %s)", projet.id)
+        flash(thanks, "success")
+        return sent
+    values, errors = contact.validate(request.form)
+    if errors:
+        return _render_page(projet, values, errors, status=400)
+    contact.purge()
+    message = contact.submit(projet, values)
+    db.session.commit()
+    current_app.logger.info("reseau: message %s waits for moderation (project %s)", message.id, projet.id)
+    flash(thanks, "success")
+    return sent
 
 
 @bp.post("/projets-inspirants/<public_id>/signaler")

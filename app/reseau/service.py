@@ -86,6 +86,9 @@ def withdraw(site: Site) -> bool:
         return False
     projet.statut = "retire"
     projet.publie_le = None
+    from app.reseau.contact import drop_pending
+
+    drop_pending(projet)
     return True
 
 

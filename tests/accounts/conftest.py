@@ -23,7 +23,9 @@ class Mailbox:
             {
                 "to": list(envelope.rcpt_tos),
                 "subject": str(message["Subject"]),
+                "reply_to": message["Reply-To"] and str(message["Reply-To"]),
                 "body": message.get_body(("plain",)).get_content(),
+                "raw": envelope.content.decode("utf-8", "replace"),
             }
         )
         return "250 Message accepted for delivery"
