@@ -192,8 +192,11 @@ def commune_for_geometry(geom: BaseGeometry) -> Commune | None:
 
 @lru_cache(maxsize=1)
 def _geometry_index() -> dict[str, int]:
-    """INSEE code → index in ``codes``/``geoms`` (built once per process)."""
-    return {code: i for i, code in enumerate(get_dataset().codes)}
+    """INSEE code → index of its (first) geometry in ``codes``/``geoms``, built once per process."""
+    index: dict[str, int] = {}
+    for i, code in enumerate(get_dataset().codes):
+        index.setdefault(code, i)
+    return index
 
 
 @lru_cache(maxsize=40_000)  # more than the ~35,000 communes: each is computed once per process

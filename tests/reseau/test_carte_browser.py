@@ -43,7 +43,7 @@ def live_server(database_url, _schema):
                 conn.execute(table.delete())
 
 
-def test_the_map_of_projects(app, page):
+def test_the_map_of_projects(app, page, browser):
     loos = publish("Une tôlerie devenue logements")
     publish("Une cité minière rénovée", "62528", "62", "32", usage="habitat")  # same commune
     lyon = publish("Un dépôt devenu gymnase", "69123", "69", "84", usage="équipement public")
@@ -106,6 +106,15 @@ def test_the_map_of_projects(app, page):
     page.wait_for_url("**/projets-inspirants?usage=industrie*")
     page.get_by_text("Aucun projet à montrer sur la carte pour ces filtres.").wait_for()
     assert page.locator(".pf-carte__repere").count() == 0
+
+    # without JavaScript: the list, no map block, no Leaflet
+    context = browser.new_context(locale="fr-FR", java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(page.base_url + "/projets-inspirants")
+    assert plain.locator("#liste-projets .fr-card").count() == 4
+    assert not plain.locator("#carte-projets-bloc").is_visible()
+    assert plain.get_by_role("link", name=lyon.titre).is_visible()
+    context.close()
 
     outside = {url.split("?")[0] for url in page.requests_seen if not url.startswith(page.base_url)}
     assert outside <= {"https://data.geopf.fr/wmts"}  # the basemap only, answered by the test
