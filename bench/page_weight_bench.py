@@ -15,14 +15,15 @@ suspected pollution, housing):
    precompressed files, the DSFR subset and icon subset built by ``make setup``, HTML compressed
    by Flask-Compress.
 
-For each of home, a questionnaire page, the path page and /stats, Debian's Chromium (Playwright)
+For each of home, a questionnaire page, the path page, /stats and /projets-inspirants (twelve
+published projects in twelve communes, seeded here, with their map), Debian's Chromium (Playwright)
 opens the page in a fresh browser context (empty cache: *first load*), then opens it again in a
 new tab of the same context (*revisit*). Bytes are what the network delivered, headers included:
 the sum of ``encodedDataLength`` of the CDP ``Network.loadingFinished`` events (a response served
 from the browser's cache counts 0). The run prints each figure, its ratio to the baseline
 measured in the same run and to the issue's targets (home ≤ 300 kB first load, ≤ 40 kB revisit;
 Chromium offers Brotli to 127.0.0.1 (a secure context), as it does over HTTPS in production.
-``--details`` lists the heaviest responses of each first load. The figures shown on
+``--details`` lists the heaviest responses of each first load; ``--only LABEL`` measures one page. The figures shown on
 /ecoconception are written by ``bench/ecodesign_bench.py --write``.
 Results: docs/benchmarks.md (« Poids des pages »).
 """
@@ -63,8 +64,59 @@ def seed(database_url: str) -> str:
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     with app.app_context():
         demo.seed(db.session, date.today())
+        seed_projects(db)
         db.session.commit()
     return token
+
+
+# Published projects of the seeded network (commune codes of twelve cities, usages of the
+# questionnaire), so that /projets-inspirants shows a list and a map of a realistic size.
+PROJECTS = [
+    ("62528", "habitat", "Une ancienne tôlerie devenue logements"),
+    ("59350", "autres activités économiques", "Une filature rendue aux artisans"),
+    ("69123", "équipement public", "Un dépôt de bus devenu gymnase"),
+    ("33063", "renaturation", "Une voie ferrée devenue promenade"),
+    ("44109", "mixte", "Un quartier sur d'anciens chantiers"),
+    ("67482", "habitat", "Une brasserie transformée en logements"),
+    ("13055", "panneaux photovoltaïques", "Une décharge couverte de panneaux solaires"),
+    ("31555", "autres activités économiques", "Un hangar d'aviation devenu pépinière d'entreprises"),
+    ("35238", "équipement public", "Une caserne devenue médiathèque"),
+    ("21231", "renaturation", "Une friche ferroviaire rendue à la nature"),
+    ("63113", "mixte", "Une usine de pneus devenue quartier"),
+    ("80021", "habitat", "Une friche textile devenue résidence"),
+]
+
+
+def seed_projects(db) -> None:
+    from app.geo import get_commune
+    from app.models import Site
+    from app.reseau import service
+    from app.reseau.models import ProjetInspirant
+
+    for code, usage, title in PROJECTS:
+        commune = get_commune(code)
+        site = Site(
+            nom=title,
+            commune_code=code,
+            departement_code=commune.departement if commune else None,
+            region_code=commune.region if commune else None,
+        )
+        db.session.add(site)
+        db.session.flush()
+        projet = ProjetInspirant(
+            site_id=site.id,
+            titre=title,
+            recit="Le site était fermé depuis vingt ans. La commune l'a racheté avec l'établissement "
+            "public foncier, puis a choisi un projet avec les habitants.",
+            usage=usage,
+            phase="realiser",
+            surface_m2=15_000,
+            commune_code=code,
+            departement_code=site.departement_code,
+            region_code=site.region_code,
+        )
+        service.approve(projet)
+        db.session.add(projet)
 
 
 def free_port() -> int:
@@ -169,6 +221,7 @@ def measure(browser, url: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--details", action="store_true", help="list the heaviest responses")
+    parser.add_argument("--only", help="measure only the page with this label")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -180,7 +233,10 @@ def main() -> None:
             ("Questionnaire (une page)", f"/sites/{token}/questionnaire/histoire"),
             ("Parcours du site", f"/sites/{token}/parcours"),
             ("Statistiques", "/stats"),
+            ("Projets inspirants", "/projets-inspirants"),
         ]
+        if args.only:
+            pages = [(label, path) for label, path in pages if label == args.only]
         figures: dict[str, dict] = {}
         with sync_playwright() as pw:
             browser = pw.chromium.launch(

@@ -695,10 +695,14 @@ def _adviser_or_abort():
 @bp.get("/conseiller")
 def adviser_view():
     from app.accounts.my_sites import line
+    from app.maps import adviser_points
 
     entry = _adviser_or_abort()
     lines = [line(site, "") for site in advisers.shared_sites(entry)]
-    return render_template("accounts/conseiller.html", entry=entry, lines=lines)
+    points, missing = adviser_points(lines)
+    return render_template(
+        "accounts/conseiller.html", entry=entry, lines=lines, points=points, missing=missing
+    )
 
 
 @bp.route("/conseiller/sites/<int:site_id>", methods=["GET", "POST"])

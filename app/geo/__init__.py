@@ -5,7 +5,7 @@ per process), geometry parsing/checks and surfaces. Public API:
 
 - :func:`get_commune` (code INSEE → :class:`Commune`), :func:`search_communes` (autocomplete)
 - :func:`commune_at` (lon, lat), :func:`communes_at` (batched), :func:`communes_for_polygon`,
-  :func:`commune_for_geometry`
+  :func:`commune_for_geometry`, :func:`commune_point` (a point inside a commune, for maps)
 - :func:`territory_block` (API contract ``territoire``), :func:`territory_facts` (rule facts),
   :func:`territory_warnings`
 - :func:`parse_wkt_point`, :func:`parse_geojson`, :func:`surface_m2`, :func:`check_lon_lat`
@@ -21,6 +21,7 @@ from .lookup import (
     commune_area_m2,
     commune_at,
     commune_for_geometry,
+    commune_point,
     communes_at,
     communes_for_polygon,
     get_commune,
@@ -38,6 +39,7 @@ __all__ = [
     "check_lon_lat",
     "commune_area_m2",
     "commune_at",
+    "commune_point",
     "commune_for_geometry",
     "communes_at",
     "communes_for_polygon",

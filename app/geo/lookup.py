@@ -190,6 +190,29 @@ def commune_for_geometry(geom: BaseGeometry) -> Commune | None:
     return ds.communes[values[int(np.argmax(counts))]]
 
 
+@lru_cache(maxsize=1)
+def _geometry_index() -> dict[str, int]:
+    """INSEE code → index of its (first) geometry in ``codes``/``geoms``, built once per process."""
+    index: dict[str, int] = {}
+    for i, code in enumerate(get_dataset().codes):
+        index.setdefault(code, i)
+    return index
+
+
+@lru_cache(maxsize=40_000)  # more than the ~35,000 communes: each is computed once per process
+def commune_point(code: str) -> tuple[float, float] | None:
+    """(lon, lat) of a point inside the commune (its simplified boundary's representative point,
+    rounded to 5 decimals), or None when unknown: where a map places what is known only by its
+    commune."""
+    if not isinstance(code, str):
+        return None
+    i = _geometry_index().get(code.strip().upper())
+    if i is None:
+        return None
+    point = get_dataset().geoms[i].representative_point()
+    return round(point.x, 5), round(point.y, 5)
+
+
 @lru_cache(maxsize=4096)
 def commune_area_m2(code: str) -> float | None:
     """Area of a commune (m², from its simplified boundary), or None when unknown."""

@@ -446,29 +446,10 @@ def export_records(portfolio: Portfolio):
         yield rec, site.perimeter_geojson or site.point_geojson
 
 
-_COMMUNE_POINTS: dict[str, dict | None] = {}
-
-
 def _commune_point(code: str | None) -> dict | None:
-    """A point inside the commune (for a site known by its commune only)."""
-    from shapely.geometry import mapping as to_geojson
-
-    if not code:
-        return None
-    if not _COMMUNE_POINTS:
-        ds = geo.get_dataset()
-        for c, g in zip(ds.codes, ds.geoms, strict=True):
-            _COMMUNE_POINTS.setdefault(c, g)
-    geom = _COMMUNE_POINTS.get(code)
-    if geom is None or isinstance(geom, dict):
-        return geom
-    point = to_geojson(geom.representative_point())
-    point = {
-        "type": "Point",
-        "coordinates": [round(point["coordinates"][0], 6), round(point["coordinates"][1], 6)],
-    }
-    _COMMUNE_POINTS[code] = point
-    return point
+    """A point inside the commune (for a site known by its commune only), as GeoJSON."""
+    found = geo.commune_point(code) if code else None
+    return {"type": "Point", "coordinates": [found[0], found[1]]} if found else None
 
 
 def record_import_event(portfolio: Portfolio, imp: PortfolioImport) -> None:

@@ -132,22 +132,73 @@ def publier(token: str):
     )
 
 
-@bp.get("/projets-inspirants")
-def liste():
-    content = current_content()
-    usage = request.args.get("usage", "")
+def _filter_choices(content) -> dict[str, dict[str, str]]:
+    """The choices of each filter of the list: usage (the questionnaire's), phase reached (the
+    path's phases), région (those of published projects)."""
     info = content.vocabulary.get(("question", "usage"))
     usages = dict(info.choices) if info else {}
     usages.pop("inconnu", None)
-    message = None
-    if usage and usage not in usages:
-        message = f"L'usage « {usage[:40]} » n'existe pas : le filtre n'a pas été appliqué."
-        usage = ""
+    phases = {p.id: p.title for p in content.catalogs.phases}
+    codes = {
+        code
+        for (code,) in db.session.query(ProjetInspirant.region_code)
+        .filter(ProjetInspirant.statut == "publie", ProjetInspirant.region_code.isnot(None))
+        .distinct()
+    }
+    try:
+        from app.geo import get_dataset
+
+        names = get_dataset().regions
+    except Exception:  # names are a comfort
+        names = {}
+    regions = dict(sorted(((c, names.get(c) or c) for c in codes), key=lambda kv: kv[1]))
+    return {"usage": usages, "phase": phases, "region": regions}
+
+
+FILTER_NAMES = {"usage": "L'usage", "phase": "La phase", "region": "La région"}
+
+
+@bp.get("/projets-inspirants")
+def liste():
+    from app.maps import projet_points
+
+    content = current_content()
+    choices = _filter_choices(content)
+    chosen: dict[str, str] = {}
+    messages = []
+    for key, options in choices.items():
+        value = request.args.get(key, "")
+        if value and value not in options:
+            messages.append(
+                f"{FILTER_NAMES[key]} « {value[:40]} » n'existe pas : ce filtre n'a pas été appliqué."
+            )
+        elif value:
+            chosen[key] = value
     query = service.published()
-    if usage:
-        query = query.filter(ProjetInspirant.usage == usage)
+    for key, value in chosen.items():
+        query = query.filter(getattr(ProjetInspirant, f"{key}_code" if key == "region" else key) == value)
     projets = [(p, _facts(p)) for p in query.limit(200)]
-    return render_template("reseau/liste.html", projets=projets, usages=usages, usage=usage, message=message)
+    points, missing = projet_points(projets)
+    missing_sentence = (
+        f"{missing} projet{'s' if missing > 1 else ''} de la liste, dont la commune n'est pas "
+        f"publiée, {'ne figurent' if missing > 1 else 'ne figure'} pas sur la carte."
+        if missing and points
+        else ""
+    )
+    return render_template(
+        "reseau/liste.html",
+        projets=projets,
+        usages=choices["usage"],
+        phases=choices["phase"],
+        regions=choices["region"],
+        usage=chosen.get("usage", ""),
+        phase=chosen.get("phase", ""),
+        region=chosen.get("region", ""),
+        filtered=bool(chosen),
+        message=" ".join(messages) or None,
+        points=points,
+        missing_sentence=missing_sentence,
+    )
 
 
 def _published_or_404(public_id: str) -> ProjetInspirant:

@@ -125,6 +125,8 @@ def test_collaboration_journey(page, browser, smtp, oidc_provider, advisers_file
     agent.get_by_role("button", name="Authorize").click()
     assert agent.url == f"{base}/conseiller"
     _no_serious_violation(agent, "comptes-conseiller")
+    # the map of the shared sites: one marker, at the commune (the site has no point yet)
+    assert agent.get_by_role("button", name="Ancienne tôlerie, Loos-en-Gohelle (62528)").count() == 1
     assert agent.get_by_role("link", name="Sites de mon territoire").count() >= 1
     agent.get_by_role("link", name="Ancienne tôlerie").click()
     assert "Loos-en-Gohelle" in agent.content()
