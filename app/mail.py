@@ -38,14 +38,16 @@ def settings(environ) -> dict:
     }
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send one plain-text message. Raises :class:`MailError` when the server refuses it or
-    cannot be reached."""
+def send_mail(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
+    """Send one plain-text message (``headers``: extra ones, e.g. ``List-Unsubscribe``). Raises
+    :class:`MailError` when the server refuses it or cannot be reached."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config.get("MAIL_FROM") or "ne-pas-repondre@localhost"
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
 
     host = config.get("SMTP_HOST")

@@ -24,6 +24,7 @@ class Mailbox:
                 "to": list(envelope.rcpt_tos),
                 "subject": str(message["Subject"]),
                 "body": message.get_body(("plain",)).get_content(),
+                "headers": {name: str(value) for name, value in message.items()},
             }
         )
         return "250 Message accepted for delivery"
