@@ -2,7 +2,7 @@
 
 ``python -m app.ressources.modeles`` (re)writes ``data/ressources/modeles/*.odt|ods`` from the
 texts below with odfpy (a test dependency, pinned in requirements.lock), and a PDF of each text
-document with WeasyPrint (to print as is): edit a text here, run the command, commit the files.
+document and of each spreadsheet with WeasyPrint (to print as is): edit a text here, run the command, commit the files.
 The service itself only serves the files; it never imports odfpy.
 """
 
@@ -538,12 +538,29 @@ ul { padding-left: 0.6cm; }
 """
 
 
-def _html(blocks: list) -> str:
+# The printed spreadsheets: landscape (their tables are wide), one heading per sheet.
+SHEET_TITLES = {
+    "matrice-des-acteurs.ods": "Matrice des acteurs du projet",
+    "matrice-maitrise-fonciere.ods": "Matrice de décision pour la maîtrise foncière",
+    "retroplanning.ods": "Rétroplanning du projet",
+}
+LANDSCAPE_CSS = "@page { size: A4 landscape; } body { font-size: 9pt; }"
+
+
+def _sheet_blocks(name: str, sheets: dict[str, tuple[list[str], list[list[str]]]]) -> list:
+    blocks: list = [("h1", SHEET_TITLES[name]), ("p", A_ADAPTER)]
+    for sheet, (header, rows) in sheets.items():
+        blocks += [("h2", sheet), ("table", header, rows)]
+    return blocks
+
+
+def _html(blocks: list, extra_css: str = "") -> str:
     from html import escape
 
     out = [
         '<!doctype html><html lang="fr"><head><meta charset="utf-8"><style>',
         PDF_CSS,
+        extra_css,
         "</style></head><body>",
     ]
     for kind, *content in blocks:
@@ -578,7 +595,9 @@ def build(folder: Path = FOLDER) -> list[Path]:
         written += [folder / name, pdf]
     for name, sheets in SHEETS.items():
         _spreadsheet(sheets).save(str(folder / name))
-        written.append(folder / name)
+        pdf = folder / (Path(name).stem + ".pdf")
+        weasyprint.HTML(string=_html(_sheet_blocks(name, sheets), LANDSCAPE_CSS)).write_pdf(str(pdf))
+        written += [folder / name, pdf]
     return written
 
 
