@@ -71,6 +71,13 @@ def can(site: Site, level: str) -> bool:
     return (3 if role == LINK else ROLE_LEVEL[role]) >= LEVELS[level]
 
 
+def may_write() -> bool:
+    """Whether the page being rendered may offer forms that change the site: not through a
+    read-only share link, not to a « lecteur » (the templates read it as ``may_write``; a
+    post would be refused anyway, by :func:`check_site_request`)."""
+    return g.get("read_only") is None and g.get("site_role") != "lecteur"
+
+
 def require_site_access(site: Site, level: str = "read") -> str:
     """Abort unless the visitor may ``level`` (``read``, ``write``, ``manage``) on ``site``;
     return their role. No access: 404 when logged in (no hint that the link exists), the login

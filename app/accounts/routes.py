@@ -76,6 +76,7 @@ def init_accounts(app) -> None:
         # (tests, CLI): the logged-in user and the roles are read again for each request.
         g.pop("_login_user", None)
         g.pop("_site_roles", None)
+        g.pop("site_role", None)
 
     app.before_request(permissions.check_site_request)
     app.before_request(permissions.check_read_only_request)
@@ -103,6 +104,7 @@ def init_accounts(app) -> None:
             "is_adviser": is_adviser,
             "calendar_url": calendar_url,
             "read_only": g.get("read_only"),
+            "may_write": permissions.may_write(),
             "share_url": share_url,
         }
 

@@ -21,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import Text, bindparam, cast, literal_column, null, select, union_all
 
+from app.accounts.permissions import may_write
 from app.content import path_engine
 from app.engine import plan
 from app.engine.parcours import ALWAYS
@@ -187,10 +188,12 @@ def show(token: str):
         row, answers, tracking, path_engine(), today, tuple(layout_helpers()["site_notices"]())
     )
     # Rendered, never cached: the thanks after a vote (``?avis=…``) and pending flash messages.
+    # Nor for a « lecteur », whose page has no form (``may_write``): one cached page per site.
     use_cache = (
         current_app.config.get("PARCOURS_PAGE_CACHE", True)
         and "avis" not in request.args
         and not session.get("_flashes")
+        and may_write()
     )
     cache = _page_cache()
     page = cache.get(row.id, version) if use_cache else None
