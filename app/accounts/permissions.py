@@ -26,6 +26,7 @@ from flask import abort, current_app, g, make_response, redirect, render_templat
 from flask_login import current_user
 
 from app.accounts.models import LEVELS, ROLE_LEVEL, ROLES, SiteMember
+from app.accounts.share import site_for
 from app.models import Site
 
 LINK = "lien"  # the role of whoever holds the link of a site attached to no account
@@ -157,8 +158,6 @@ def check_read_only_request():
     rule = request.url_rule
     if rule is None or not rule.rule.startswith(READ_ONLY_PREFIX):
         return None
-    from app.accounts.share import site_for
-
     if request.method not in ("GET", "HEAD"):
         abort(405)
     secret = (request.view_args or {}).get("secret", "")
