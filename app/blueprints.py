@@ -8,6 +8,7 @@ from app.accounts.routes import bp as accounts_bp
 from app.accounts.routes import init_accounts
 from app.api import bp as api_bp
 from app.errors import bp as errors_bp
+from app.lecture import bp as lecture_bp
 from app.localisation import bp as localisation_bp
 from app.pages import bp as pages_bp
 from app.parcours import bp as parcours_bp
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
         accounts_bp,
         ressources_bp,
         reseau_bp,
+        lecture_bp,
     ):
         app.register_blueprint(bp)
     init_accounts(app)  # Flask-Login, the access check of site routes, the action log

@@ -68,6 +68,8 @@ LIMITS: dict[str, tuple[str, str, list[str] | None]] = {
     "accounts.invite": ("RATELIMIT_INVITATIONS", "30/hour", None),
     "accounts.adviser_site": ("RATELIMIT_COMMENTS", "30/hour", ["POST"]),
     "accounts.comment_as_member": ("RATELIMIT_COMMENTS", "30/hour", None),
+    "accounts.unsubscribe": ("RATELIMIT_VOTES", "30/minute", ["POST"]),
+    "accounts.unsubscribe_all": ("RATELIMIT_VOTES", "30/minute", ["POST"]),
 }
 
 

@@ -38,11 +38,18 @@ def settings(environ) -> dict:
     }
 
 
-def send_mail(to: str, subject: str, body: str, reply_to: str | None = None, private: bool = False) -> None:
+def send_mail(
+    to: str,
+    subject: str,
+    body: str,
+    reply_to: str | None = None,
+    private: bool = False,
+    headers: dict[str, str] | None = None,
+) -> None:
     """Send one plain-text message. Raises :class:`MailError` when the server refuses it or
     cannot be reached. ``reply_to`` sets the ``Reply-To`` header (a relayed message: the
     recipient answers its author directly); a ``private`` body holds someone's personal data and
-    is never written to the development log."""
+    is never written to the development log; ``headers`` adds others (e.g. ``List-Unsubscribe``)."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config.get("MAIL_FROM") or "ne-pas-repondre@localhost"
@@ -50,6 +57,8 @@ def send_mail(to: str, subject: str, body: str, reply_to: str | None = None, pri
     message["Subject"] = subject
     if reply_to:
         message["Reply-To"] = reply_to
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
 
     host = config.get("SMTP_HOST")

@@ -5,7 +5,7 @@ import logging
 import re
 
 _TOKEN = re.compile(
-    r"(/sites/|/portefeuilles/|/api/v1/parcours/lot/|/invitations/|/calendriers/|/rappels/desabonner/)[A-Za-z0-9_-]{16,}"
+    r"(/sites/|/portefeuilles/|/api/v1/parcours/lot/|/invitations/|/calendriers/|/rappels/desabonner/|/rappels/tous/|/lecture/)[A-Za-z0-9_-]{16,}"
 )
 # "token": "…", token='…', token=…, PostgreSQL's "Key (token)=(…)" (a parameter, a repr or a
 # constraint message that reached a log line)

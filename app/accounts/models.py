@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -43,6 +43,9 @@ class Account(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Part of the session identifier: changing it ends every session of the account (logout).
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
+    # « Ne plus recevoir aucun rappel » (the link of every reminder, or the switch of /compte):
+    # ``flask reminders send`` skips the account while it is false.
+    reminders_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     memberships: Mapped[list[SiteMember]] = relationship(
         back_populates="account", cascade="all, delete-orphan"
@@ -125,3 +128,21 @@ class SiteActivity(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
     account: Mapped[Account | None] = relationship()
+
+
+class ShareLink(db.Model):
+    """A site's read-only share link (opt-in, one per site, revocable). Its secret is an HMAC
+    of ``nonce`` under the service's ``SECRET_KEY``, so that the owners can copy it again from
+    the « Personnes et accès » page; the database holds only the nonce and the keyed hash the
+    link is looked up by: a copy of the database does not give the link. A new nonce (« Régénérer »)
+    ends the old link; deleting the row (« Supprimer ») ends it too."""
+
+    __tablename__ = "share_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), unique=True)
+    nonce: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    site: Mapped[Site] = relationship()

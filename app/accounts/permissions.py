@@ -11,14 +11,22 @@
 (``GET``/``HEAD`` need ``read``, any other method ``write``), so that a write route added later
 is covered without anyone remembering to call a helper. Views that need more (``manage``) call
 :func:`require_site_access` themselves.
+
+The read-only share links have their own prefix, ``/lecture/<secret>``, out of reach of that
+check: :func:`check_read_only_request` runs before every request under it, finds the site of the
+link (or answers the French 404 page), refuses any method but ``GET``/``HEAD`` and sets
+``g.read_only``, which the views and templates read (no form, no private URL).
 """
 
 from __future__ import annotations
 
-from flask import abort, g, make_response, redirect, render_template, request, url_for
+from dataclasses import dataclass
+
+from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import LEVELS, ROLE_LEVEL, ROLES, SiteMember
+from app.accounts.share import site_for
 from app.models import Site
 
 LINK = "lien"  # the role of whoever holds the link of a site attached to no account
@@ -64,6 +72,13 @@ def can(site: Site, level: str) -> bool:
     return (3 if role == LINK else ROLE_LEVEL[role]) >= LEVELS[level]
 
 
+def may_write() -> bool:
+    """Whether the page being rendered may offer forms that change the site: not through a
+    read-only share link, not to a « lecteur » (the templates read it as ``may_write``; a
+    post would be refused anyway, by :func:`check_site_request`)."""
+    return g.get("read_only") is None and g.get("site_role") != "lecteur"
+
+
 def require_site_access(site: Site, level: str = "read") -> str:
     """Abort unless the visitor may ``level`` (``read``, ``write``, ``manage``) on ``site``;
     return their role. No access: 404 when logged in (no hint that the link exists), the login
@@ -99,3 +114,66 @@ def check_site_request():
     require_site_access(site, "read" if request.method in SAFE_METHODS else "write")
     g.site_role = site_role(site)
     return None
+
+
+READ_ONLY_PREFIX = "/lecture/<secret>"
+
+
+@dataclass(frozen=True)
+class ReadOnly:
+    """A visit through a read-only share link: the site and the addresses of its read-only pages
+    (the templates build every site link from here instead of the private link)."""
+
+    site: Site
+    secret: str
+
+    @property
+    def home(self) -> str:
+        return url_for("lecture.site", secret=self.secret)
+
+    @property
+    def path(self) -> str:
+        return url_for("lecture.path", secret=self.secret)
+
+    def step(self, step_id: str) -> str:
+        return url_for("lecture.step", secret=self.secret, step_id=step_id)
+
+
+def unknown_share_link():
+    return make_response(
+        render_template(
+            "errors/error.html",
+            code=404,
+            title="Lien de lecture introuvable",
+            message="Ce lien de lecture ne fonctionne pas ou plus : il a peut-être été remplacé ou "
+            "supprimé par les personnes qui gèrent le site. Demandez-leur le nouveau lien.",
+        ),
+        404,
+    )
+
+
+def check_read_only_request():
+    """``before_request``: every ``/lecture/<secret>…`` request reads, through a live link."""
+    g.pop("read_only", None)  # the app context may outlive a request (tests, CLI)
+    rule = request.url_rule
+    if rule is None or not rule.rule.startswith(READ_ONLY_PREFIX):
+        return None
+    if request.method not in ("GET", "HEAD"):
+        abort(405)
+    secret = (request.view_args or {}).get("secret", "")
+    site = site_for(secret, current_app.config["SECRET_KEY"])
+    if site is None:
+        return unknown_share_link()
+    g.read_only = ReadOnly(site, secret)
+    return None
+
+
+def read_only_headers(response):
+    """``after_request`` (run after the security headers, see app.accounts.routes): a read-only
+    page is never stored, indexed, or named in the ``Referer`` of a link followed from it."""
+    if request.path.startswith("/lecture/"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,9 +1,12 @@
 """Reminders that respect people: ``flask reminders send`` (cron-friendly, e.g. once a day)
 e-mails the owners of a site inactive for ``REMINDER_WEEKS`` weeks (4 by default) — at most
 once every ``REMINDER_WEEKS`` weeks per site — with its next action and nearest date, and a
-one-click unsubscribe link for that site. What was sent, and who unsubscribed, is kept in the
-site's action log (no new table): the log line « rappel » dates the last reminder, a
-« rappels » line with ``{"compte": id, "actif": false}`` is an owner's unsubscription.
+one-click unsubscribe link for that site and one for every reminder (« Ne plus recevoir aucun
+rappel », also in the ``List-Unsubscribe`` header, RFC 8058 one-click). What was sent, and who
+unsubscribed from a site, is kept in the site's action log: the log line « rappel » dates the
+last reminder, a « rappels » line with ``{"compte": id, "actif": false}`` is an owner's
+unsubscription from that site. The global choice is ``Account.reminders_enabled`` (also switched
+on /compte).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.accounts.models import SiteActivity, SiteMember
+from app.accounts.models import Account, SiteActivity, SiteMember
 from app.extensions import db
 from app.models import Site, utcnow
 
@@ -42,6 +45,21 @@ def read_unsubscribe_key(key: str, secret: str) -> tuple[Site, int] | None:
     if site is None or not hmac.compare_digest(unsubscribe_key(site, int(parts[1]), secret), key):
         return None
     return site, int(parts[1])
+
+
+def account_key(account_id: int, secret: str) -> str:
+    """The key of the « Ne plus recevoir aucun rappel » link of an account."""
+    digest = hmac.new(secret.encode(), f"rappels-tous\x1f{account_id}".encode(), hashlib.sha256)
+    return f"{account_id}-{digest.hexdigest()[:32]}"
+
+
+def read_account_key(key: str, secret: str) -> Account | None:
+    account_id, _, _ = key.partition("-")
+    if not account_id.isdigit() or len(account_id) > 18:
+        return None
+    if not hmac.compare_digest(account_key(int(account_id), secret), key):
+        return None
+    return db.session.get(Account, int(account_id))
 
 
 def subscribed(site: Site, account_id: int) -> bool:
@@ -84,7 +102,7 @@ def due(site: Site, now: datetime) -> bool:
     return last_activity(site) <= now - quiet and (sent is None or sent <= now - quiet)
 
 
-def _message(site: Site, site_url: str, unsubscribe_url: str) -> tuple[str, str]:
+def _message(site: Site, site_url: str, unsubscribe_url: str, all_url: str) -> tuple[str, str]:
     from app.engine.plan import DeadlineKind, next_actions
     from app.parcours.service import compute_for_site
 
@@ -103,6 +121,7 @@ def _message(site: Site, site_url: str, unsubscribe_url: str) -> tuple[str, str]
     lines.append(
         f"\nVous ne recevrez pas d'autre rappel pour ce site avant {weeks()} semaines. "
         f"Pour ne plus en recevoir du tout pour ce site : {unsubscribe_url}\n"
+        f"\nNe plus recevoir aucun rappel, pour aucun site : {all_url}\n"
     )
     return f"Votre site {name} vous attend", "\n".join(lines)
 
@@ -121,16 +140,25 @@ def send_due(now: datetime | None = None) -> int:
         if not due(site, now):
             continue
         owners = SiteMember.query.filter_by(site_id=site.id, role="proprietaire").all()
-        recipients = [m for m in owners if subscribed(site, m.account_id)]
+        recipients = [m for m in owners if m.account.reminders_enabled and subscribed(site, m.account_id)]
         if not recipients:
             continue
         for member in recipients:
             key = unsubscribe_key(site, member.account_id, secret)
+            all_url = public_url("accounts.unsubscribe_all", cle=account_key(member.account_id, secret))
             subject, body = _message(
-                site, public_url("sites.show", token=site.token), public_url("accounts.unsubscribe", cle=key)
+                site,
+                public_url("sites.show", token=site.token),
+                public_url("accounts.unsubscribe", cle=key),
+                all_url,
             )
+            # RFC 2369 / RFC 8058: the mail client's own « Se désabonner » posts to the same link
+            headers = {
+                "List-Unsubscribe": f"<{all_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
             try:
-                send_mail(member.account.email, subject, body)
+                send_mail(member.account.email, subject, body, headers)
                 sent += 1
             except MailError:
                 continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.accounts.models import Account, Invitation, LoginCode, SiteActivity, SiteMember
+from app.accounts.models import Account, Invitation, LoginCode, ShareLink, SiteActivity, SiteMember
 from app.accounts.service import actor_name
 from app.extensions import db
 from app.models import Event, Site
@@ -19,6 +19,7 @@ def _iso(value):
 
 
 def site_export(site: Site, with_members: bool) -> dict:
+    link = ShareLink.query.filter_by(site_id=site.id).first()  # its secret is no data to export
     data = {
         "nom": site.nom,
         "cree_le": _iso(site.created_at),
@@ -52,6 +53,7 @@ def site_export(site: Site, with_members: bool) -> dict:
             }
             for s in sorted(site.steps, key=lambda s: s.step_id)
         ],
+        "lien_de_lecture_cree_le": _iso(link.created_at) if link else None,
         "journal": [
             {"date": _iso(a.created_at), "qui": actor_name(a), "action": a.text}
             for a in SiteActivity.query.filter_by(site_id=site.id).order_by(SiteActivity.created_at)
@@ -81,6 +83,7 @@ def account_export(account: Account, site_url) -> dict:
             "nom": account.nom,
             "cree_le": _iso(account.created_at),
             "derniere_connexion": _iso(account.last_login_at),
+            "rappels_par_courriel": account.reminders_enabled,
         },
         "sites": [
             {
@@ -113,7 +116,7 @@ def delete_site(site: Site) -> None:
     projets = select(ProjetInspirant.id).where(ProjetInspirant.site_id == site.id)
     MessageContact.query.filter(MessageContact.projet_id.in_(projets)).delete(synchronize_session=False)
     ProjetInspirant.query.filter_by(site_id=site.id).delete(synchronize_session=False)
-    for model in (SiteActivity, Invitation, SiteMember, SiteReference):
+    for model in (SiteActivity, Invitation, SiteMember, ShareLink, SiteReference):
         model.query.filter_by(site_id=site.id).delete(synchronize_session=False)
     for line in PortfolioSite.query.filter_by(site_id=site.id).all():
         db.session.delete(line)

@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from app.accounts import advisers, oidc, permissions, service
+from app.accounts import advisers, oidc, permissions, service, share
 from app.accounts.activity import log_site_write
 from app.accounts.models import ROLES, Account, Invitation, SiteActivity, SiteMember, new_nonce
 from app.accounts.permissions import LINK, require_site_access, site_role
@@ -33,7 +33,7 @@ from app.accounts.rgpd import (
     site_export,
     sites_deleted_with,
 )
-from app.extensions import db
+from app.extensions import csrf, db
 from app.mail import MailError, send_mail
 from app.mail import settings as mail_settings
 from app.models import Site, new_token
@@ -76,9 +76,15 @@ def init_accounts(app) -> None:
         # (tests, CLI): the logged-in user and the roles are read again for each request.
         g.pop("_login_user", None)
         g.pop("_site_roles", None)
+        g.pop("site_role", None)
 
     app.before_request(permissions.check_site_request)
+    app.before_request(permissions.check_read_only_request)
+    app.teardown_request(lambda error: g.pop("read_only", None))
     app.after_request(log_site_write)
+    # First in the list, so run last (Flask runs them in reverse): after Talisman, whose
+    # Referrer-Policy (same-origin) the read-only pages replace with no-referrer.
+    app.after_request_funcs.setdefault(None, []).insert(0, permissions.read_only_headers)
 
     @app.after_request
     def logged_in_pages_are_not_stored(response):
@@ -97,6 +103,9 @@ def init_accounts(app) -> None:
             "ROLES": ROLES,
             "is_adviser": is_adviser,
             "calendar_url": calendar_url,
+            "read_only": g.get("read_only"),
+            "may_write": permissions.may_write(),
+            "share_url": share_url,
         }
 
 
@@ -399,6 +408,45 @@ def regenerate_link(token: str):
         "success",
     )
     return redirect(url_for("sites.show", token=site.token), code=303)
+
+
+def _actor():
+    return current_user if current_user.is_authenticated else None
+
+
+@bp.post("/sites/<token>/acces/lecture")
+def renew_share_link(token: str):
+    """Create the read-only share link, or replace it (the old one stops working)."""
+    site = _site(token)
+    require_site_access(site, "manage")
+    _, existed = share.renew(site, _secret())
+    text = "a remplacé le lien de lecture seule" if existed else "a créé un lien de lecture seule"
+    service.log(site, _actor(), "lien_lecture", text, {"actif": True})
+    db.session.commit()
+    flash(
+        "Le nouveau lien de lecture seule est prêt : l'ancien ne fonctionne plus."
+        if existed
+        else "Le lien de lecture seule est créé : copiez-le ci-dessous et transmettez-le.",
+        "success",
+    )
+    return redirect(url_for("accounts.access", token=token, _anchor="lecture"), code=303)
+
+
+@bp.post("/sites/<token>/acces/lecture/supprimer")
+def revoke_share_link(token: str):
+    site = _site(token)
+    require_site_access(site, "manage")
+    if share.revoke(site):
+        service.log(site, _actor(), "lien_lecture", "a supprimé le lien de lecture seule", {"actif": False})
+        db.session.commit()
+    flash("Le lien de lecture seule est supprimé : il ne fonctionne plus.", "success")
+    return redirect(url_for("accounts.access", token=token, _anchor="lecture"), code=303)
+
+
+def share_url(site: Site) -> str | None:
+    """The address of the site's read-only share link, or None (for the page of its managers)."""
+    secret = share.secret_of(site, _secret())
+    return public_url("lecture.site", secret=secret) if secret else None
 
 
 def _render_access(site: Site, role: str, error=None, invite_email="", invite_role="editeur"):
@@ -788,3 +836,36 @@ def unsubscribe(cle: str):
     return render_template(
         "accounts/desabonnement.html", site=site, done=not reminders.subscribed(site, account_id)
     )
+
+
+@bp.route("/rappels/tous/<cle>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: the mail client posts « List-Unsubscribe=One-Click » without a token
+def unsubscribe_all(cle: str):
+    """« Ne plus recevoir aucun rappel »: the link of every reminder and its ``List-Unsubscribe``
+    header. The signed key is the authorisation; a GET only shows the button (mail scanners
+    open links), a POST — the button, or the mail client's one-click — switches reminders off."""
+    from app.accounts import reminders
+
+    account = reminders.read_account_key(cle, _secret())
+    if account is None:
+        abort(404)
+    if request.method == "POST":
+        account.reminders_enabled = False
+        db.session.commit()
+        return render_template("accounts/desabonnement_tous.html", done=True)
+    return render_template("accounts/desabonnement_tous.html", done=not account.reminders_enabled)
+
+
+@bp.post("/compte/rappels")
+@login_required
+def reminders_switch():
+    """The switch of /compte: every reminder off, or on again."""
+    current_user.reminders_enabled = request.form.get("actif") == "oui"
+    db.session.commit()
+    flash(
+        "Vous recevrez de nouveau les rappels des sites dont vous êtes propriétaire."
+        if current_user.reminders_enabled
+        else "Vous ne recevrez plus aucun rappel par courriel.",
+        "success",
+    )
+    return redirect(url_for("accounts.account", _anchor="rappels"), code=303)

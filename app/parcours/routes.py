@@ -21,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import Text, bindparam, cast, func, literal_column, null, select, union_all
 
+from app.accounts.permissions import may_write
 from app.content import path_engine
 from app.engine import plan
 from app.engine.parcours import ALWAYS
@@ -87,6 +88,15 @@ def _commune(territoire: dict | None) -> str | None:
 
 def _render_page(site: Site, today: date) -> CachedPage:
     """The whole page, with a CSRF placeholder where the session's token goes."""
+    html, result = render_path(site, today, csrf_token=lambda: CSRF_PLACEHOLDER)
+    return CachedPage.from_html(
+        html, {"financements": [s.id for s in result.open_schemes], "nb_etapes": len(result.steps)}
+    )
+
+
+def render_path(site: Site, today: date, **extra):
+    """(HTML of the path page, computed path). The read-only share link renders it too
+    (app.lecture), never cached, with ``g.read_only`` set: no form in it."""
     progress = _progress(site)
     result, territoire = compute_for_site(site, today=today)
     phases = plan.phase_summary(result, progress)
@@ -106,11 +116,9 @@ def _render_page(site: Site, today: date) -> CachedPage:
         statuses=STEP_STATUSES,
         today=today,
         done_total=sum(p.done for p in phases),
-        csrf_token=lambda: CSRF_PLACEHOLDER,
+        **extra,
     )
-    return CachedPage.from_html(
-        html, {"financements": [s.id for s in result.open_schemes], "nb_etapes": len(result.steps)}
-    )
+    return html, result
 
 
 # What every view reads — the site, its answers, its tracking, and the state of the published
@@ -198,10 +206,12 @@ def show(token: str):
         row, answers, tracking, path_engine(), today, tuple(layout_helpers()["site_notices"]()), network
     )
     # Rendered, never cached: the thanks after a vote (``?avis=…``) and pending flash messages.
+    # Nor for a « lecteur », whose page has no form (``may_write``): one cached page per site.
     use_cache = (
         current_app.config.get("PARCOURS_PAGE_CACHE", True)
         and "avis" not in request.args
         and not session.get("_flashes")
+        and may_write()
     )
     cache = _page_cache()
     page = cache.get(row.id, version) if use_cache else None
@@ -225,7 +235,7 @@ def show(token: str):
 # --- one step: detail page and tracking -------------------------------------------------------------
 
 
-def _step_or_404(site: Site, step_id: str):
+def step_or_404(site: Site, step_id: str):
     """The step as computed for this site (404 when the step is not on its path)."""
     result, territoire = compute_for_site(site)
     step = next((s for s in result.steps if s.id == step_id), None)
@@ -234,9 +244,7 @@ def _step_or_404(site: Site, step_id: str):
     return step, territoire
 
 
-def _render_step(
-    site: Site, step, territoire, errors: dict | None = None, kept: dict | None = None, code=200
-):
+def render_step(site: Site, step, territoire, errors: dict | None = None, kept: dict | None = None, code=200):
     entry = _progress(site).get(step.id)
     return render_template(
         "parcours/etape.html",
@@ -258,8 +266,8 @@ def _render_step(
 @bp.get("/sites/<token>/parcours/etapes/<step_id>")
 def step_page(token: str, step_id: str):
     site = _site(token)
-    step, territoire = _step_or_404(site, step_id)
-    return _render_step(site, step, territoire)
+    step, territoire = step_or_404(site, step_id)
+    return render_step(site, step, territoire)
 
 
 def parse_date(raw: str) -> date:
@@ -312,16 +320,16 @@ def _back_to_path(token: str, step_id: str):
 def update_step(token: str, step_id: str):
     """The full tracking form of the step page: state, date and note."""
     site = _site(token)
-    step, territoire = _step_or_404(site, step_id)
+    step, territoire = step_or_404(site, step_id)
     values, errors, kept = _validate(request.form)
     if errors:
-        return _render_step(site, step, territoire, errors, kept, code=400)
+        return render_step(site, step, territoire, errors, kept, code=400)
     when = values["date"] or (date.today() if values["statut"] == "fait" else None)
     conflict = _save(
         site, step, values["statut"], when, values["note"] or None, request.form.get(STEP_VERSION_FIELD)
     )
     if conflict:
-        return _render_step(site, step, territoire, {"note": conflict}, kept, code=409)
+        return render_step(site, step, territoire, {"note": conflict}, kept, code=409)
     return _back_to_path(token, step_id)
 
 
@@ -330,7 +338,7 @@ def update_status(token: str, step_id: str):
     """The compact control of a path-page card: the state only; the note is kept, and the date
     too unless the state changes (then today for « fait », none otherwise)."""
     site = _site(token)
-    step, territoire = _step_or_404(site, step_id)
+    step, territoire = step_or_404(site, step_id)
     status = request.form.get("statut", "")
     entry = _progress(site).get(step.id)
     if status not in STEP_STATUSES:
@@ -340,7 +348,7 @@ def update_status(token: str, step_id: str):
             "note": entry.note if entry and entry.note else "",
         }
         errors = {"statut": STATUS_ERROR}
-        return _render_step(site, step, territoire, errors, kept, code=400)
+        return render_step(site, step, territoire, errors, kept, code=400)
     if entry is not None and entry.status == status:
         when = entry.date
     else:

@@ -198,9 +198,13 @@ def vote(resource_id: str):
 
 @bp.after_app_request
 def count_step_views(response: Response) -> Response:
-    """A step page shown (``parcours.step_page``) counts one « etape_vue » for /stats: the step
-    id only, never the site."""
-    if request.endpoint == "parcours.step_page" and request.method == "GET" and response.status_code == 200:
+    """A step page shown (``parcours.step_page``, or through a read-only share link) counts one
+    « etape_vue » for /stats: the step id only, never the site."""
+    if (
+        request.endpoint in ("parcours.step_page", "lecture.step")
+        and request.method == "GET"
+        and response.status_code == 200
+    ):
         step_id = (request.view_args or {}).get("step_id")
         if isinstance(step_id, str):
             _event(EventType.STEP_VIEWED, {"id": step_id})

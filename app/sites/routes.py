@@ -36,11 +36,27 @@ def start():
 
 @bp.get("/sites/<token>")
 def show(token: str):
-    site = get_site_or_404(token)
+    return render_site(get_site_or_404(token))
+
+
+def render_site(site: Site, read_only=None):
+    """The site's dashboard; with ``read_only`` (app.accounts.permissions.ReadOnly), the version
+    of a read-only share link: the template then shows no form and no private address."""
     questionnaire = get_questionnaire()
     facts = site_facts(site, questionnaire)
     commune = get_commune(site.commune_code) if site.commune_code else None
     summary, _ = summary_for(site)
+    if read_only is not None:
+        return render_template(
+            "sites/show.html",
+            site=site,
+            commune=commune,
+            progress=progress_of(site, questionnaire, facts),
+            summary=summary,
+            attached=is_attached(site),
+            step_url=read_only.step,
+        )
+    token = site.token
     return render_template(
         "sites/show.html",
         site=site,

@@ -26,6 +26,7 @@ class Mailbox:
                 "reply_to": message["Reply-To"] and str(message["Reply-To"]),
                 "body": message.get_body(("plain",)).get_content(),
                 "raw": envelope.content.decode("utf-8", "replace"),
+                "headers": {name: str(value) for name, value in message.items()},
             }
         )
         return "250 Message accepted for delivery"

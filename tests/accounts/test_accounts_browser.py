@@ -138,3 +138,24 @@ def test_collaboration_journey(page, browser, smtp, oidc_provider, advisers_file
 
     page.reload()
     assert "agent@ddt-62.gouv.fr" in page.content() and "appelons-nous" in page.content()
+
+    # a read-only link for the council: created, copied from the page, opened without account
+    page.get_by_role("button", name="Créer un lien de lecture seule").click()
+    assert "Le lien de lecture seule est créé" in page.content()
+    _no_serious_violation(page, "comptes-acces-lecture")
+    link = page.get_by_label("Lien de lecture seule").input_value()
+    assert "/lecture/" in link and token not in link
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    reader = context.new_page()
+    reader.goto(link)
+    assert "Ancienne tôlerie" in reader.content() and "en lecture seule" in reader.content()
+    _no_serious_violation(reader, "lecture-site")
+    reader.get_by_role("link", name=re.compile("^Voir le parcours")).click()
+    assert reader.locator("h1").inner_text().startswith("Parcours de reconversion")
+    _no_serious_violation(reader, "lecture-parcours")
+    reader.locator(".pf-step__title a").first.click()
+    assert "/lecture/" in reader.url and "Suivi de l'étape" in reader.content()
+    _no_serious_violation(reader, "lecture-etape")
+    assert reader.locator("form, textarea, select").count() == 0
+    assert token not in reader.content() and "paul@epci.fr" not in reader.content()
+    context.close()

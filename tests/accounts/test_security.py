@@ -84,7 +84,7 @@ def test_csrf_is_required_on_account_forms(database_url, _schema, smtp):
         client = app.test_client()
         assert client.post("/connexion", data={"email": "a@b.fr"}).status_code == 400
         assert smtp.messages == []
-        for url in ("/connexion/code", "/deconnexion", "/compte/supprimer"):
+        for url in ("/connexion/code", "/deconnexion", "/compte/supprimer", "/compte/rappels"):
             assert client.post(url, data={}).status_code == 400, url
 
 

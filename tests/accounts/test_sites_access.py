@@ -158,3 +158,21 @@ def test_a_bad_invitation_address_gets_a_french_message_and_is_kept(client, smtp
     assert "Saisissez l'adresse électronique de la personne à inviter" in text
     assert 'value="paul@"' in text
     assert Invitation.query.count() == 0
+
+
+def test_a_reader_is_offered_no_tracking_form_and_an_editor_is(app, client, smtp, content):
+    token = _owner_with_site(client, smtp)
+    reader = _invite_and_accept(app, client, smtp, token, "lea@commune.fr", "lecteur")
+    editor = _invite_and_accept(app, client, smtp, token, "paul@epci.fr", "editeur")
+    step = content.catalogs.steps[0]
+    tracking = f'action="/sites/{token}/parcours/etapes/{step.id}/statut"'
+    detail_form = f'action="/sites/{token}/parcours/etapes/{step.id}"'
+    for _ in range(2):  # the second time from the page cache, for the editor
+        assert tracking in editor.get(f"/sites/{token}/parcours").text
+        assert tracking not in reader.get(f"/sites/{token}/parcours").text
+    own = editor.get(f"/sites/{token}/parcours/etapes/{step.id}").text
+    assert detail_form in own and f"/sites/{token}/avis" in own
+    page = reader.get(f"/sites/{token}/parcours/etapes/{step.id}")
+    assert page.status_code == 200 and "Suivi de l'étape" in page.text
+    assert detail_form not in page.text and f"/sites/{token}/avis" not in page.text
+    assert tracking in client.get(f"/sites/{token}/parcours").text  # the owner, after the reader
