@@ -289,12 +289,17 @@ def account():
             db.session.commit()
             flash("Votre nom affiché est enregistré.", "success")
             return redirect(url_for("accounts.account"), code=303)
+    return _account_page(error=error), (422 if error else 200)
+
+
+def _account_page(error=None, delete_error=None):
     return render_template(
         "accounts/compte.html",
         error=error,
+        delete_error=delete_error,
         deleted_sites=sites_deleted_with(current_user),
         blocked_sites=blocking_sites(current_user),
-    ), (422 if error else 200)
+    )
 
 
 @bp.get("/compte/donnees.json")
@@ -311,8 +316,10 @@ def export_account():
 @login_required
 def delete_my_account():
     if request.form.get("confirmation") != "oui":
-        flash("Cochez la case de confirmation pour supprimer votre compte.", "error")
-        return redirect(url_for("accounts.account"), code=303)
+        # Shown next to the box itself (not as a banner at the top of a long page).
+        return _account_page(
+            delete_error="Cochez la case pour confirmer la suppression de votre compte."
+        ), 422
     if blocking_sites(current_user):
         flash("Donnez d'abord le rôle de propriétaire à une autre personne sur les sites listés.", "error")
         return redirect(url_for("accounts.account"), code=303)
