@@ -1,0 +1,64 @@
+"""What the account pages tell people: times in French time, a page that names its site, an
+editor told who can share, an empty filter that says so, a way to start a new site."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from app.accounts.models import SiteActivity
+from app.extensions import db
+from app.models import Site
+
+from .conftest import login, new_site
+
+
+def _owner_with_site(client, smtp, email="marie@commune.fr") -> str:
+    login(client, smtp, email)
+    token = new_site(client)
+    client.post(f"/sites/{token}/rattacher")
+    return token
+
+
+def test_the_action_log_reads_in_french_time_not_utc(client, smtp):
+    token = _owner_with_site(client, smtp)
+    entry = SiteActivity.query.one()
+    entry.created_at = datetime(2026, 7, 14, 10, 5)  # stored in UTC: 12 h 05 in Paris (summer)
+    db.session.commit()
+    text = html.unescape(client.get(f"/sites/{token}/acces").text)
+    assert "14 juillet 2026 à 12\u00a0h\u00a005" in text
+    assert "(UTC)" not in text
+
+
+def test_the_access_page_names_its_site_and_the_link_button_says_what_it_does(client, smtp):
+    token = _owner_with_site(client, smtp)
+    site = Site.query.filter_by(token=token).one()
+    site.nom = "Ancienne filature du Moulin"
+    db.session.commit()
+    text = html.unescape(client.get(f"/sites/{token}/acces").text)
+    assert '<p class="fr-text--lead">Ancienne filature du Moulin</p>' in text
+    assert "Changer le lien du site" in text and "Régénérer" not in text
+
+
+def test_an_editor_is_not_told_they_can_share_with_advisers(app, client, smtp):
+    token = _owner_with_site(client, smtp)
+    client.post(f"/sites/{token}/acces/inviter", data={"email": "paul@epci.fr", "role": "editeur"})
+    path = "/" + smtp.link_for("paul@epci.fr").split("/", 3)[3]
+    paul = app.test_client()
+    login(paul, smtp, "paul@epci.fr", next_url=path)
+    paul.post(path)
+    text = html.unescape(paul.get(f"/sites/{token}/acces").text)
+    assert "Un propriétaire du site peut le partager" in text
+    assert "Vous pouvez partager ce site" not in text and "partage-conseillers" not in text
+    owner = html.unescape(client.get(f"/sites/{token}/acces").text)
+    assert "Vous pouvez partager ce site" in owner and "partage-conseillers" in owner
+
+
+def test_my_sites_says_when_no_site_matches_and_offers_a_new_site(client, smtp):
+    _owner_with_site(client, smtp)
+    listed = html.unescape(client.get("/mes-sites").text)
+    assert 'action="/sites"' in listed and "Commencer un nouveau site" in listed
+    empty = html.unescape(client.get("/mes-sites?q=introuvable").text)
+    assert "Aucun de vos 1 site ne correspond à ces critères" not in empty  # grammar of one
+    assert "Aucun site ne correspond à ces critères" in empty
+    assert "Effacer les filtres" in empty and "<table" not in empty
