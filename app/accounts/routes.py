@@ -13,6 +13,7 @@ from flask import (
     flash,
     g,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -456,7 +457,9 @@ def share_url(site: Site) -> str | None:
     return public_url("lecture.site", secret=secret) if secret else None
 
 
-def _render_access(site: Site, role: str, error=None, invite_email="", invite_role="editeur"):
+def _render_access(
+    site: Site, role: str, error=None, invite_email="", invite_role="editeur", comment_error=None, comment=""
+):
     log_lines = (
         SiteActivity.query.filter(SiteActivity.site_id == site.id, SiteActivity.kind != advisers.COMMENT_KIND)
         .order_by(SiteActivity.created_at.desc(), SiteActivity.id.desc())
@@ -477,7 +480,9 @@ def _render_access(site: Site, role: str, error=None, invite_email="", invite_ro
         error=error,
         invite_email=invite_email,
         invite_role=invite_role,
-    ), (422 if error else 200)
+        comment_error=comment_error,
+        comment=comment,
+    ), (422 if error or comment_error else 200)
 
 
 @bp.get("/sites/<token>/acces")
@@ -718,11 +723,14 @@ def share_with_advisers(token: str):
 @bp.post("/sites/<token>/commentaires")
 def comment_as_member(token: str):
     site = _site(token)
-    require_site_access(site, "write")
+    role = require_site_access(site, "write")
     text, error = _comment_text()
     if error:
-        flash(error, "error")
-    elif not advisers.is_shared(site):
+        # next to the text area, with what was typed, rather than a banner at the top of the page
+        return _render_access(
+            site, role, comment_error=error, comment=(request.form.get("commentaire") or "")[:6000]
+        )
+    if not advisers.is_shared(site):
         flash("Les échanges avec les conseillers demandent que le site leur soit partagé.", "error")
     else:
         service.log(site, current_user, advisers.COMMENT_KIND, text)
@@ -737,7 +745,26 @@ def _adviser_or_abort():
         abort(redirect(url_for("accounts.login", next=request.path)))
     entry = advisers.adviser(current_user.email)
     if entry is None:
-        abort(404)
+        # still a 404 (nothing to see here), but one that tells an agent how to get access
+        abort(
+            make_response(
+                render_template(
+                    "errors/error.html",
+                    code=404,
+                    title="Page réservée aux conseillers",
+                    message="Cette page montre aux conseillers de l'État, de ses opérateurs (DDT, EPF, Cerema…) "
+                    "et des intercommunalités les sites que les communes de leur territoire ont choisi de "
+                    "leur partager. Votre adresse n'est pas inscrite comme conseiller : l'équipe du service "
+                    "inscrit les conseillers et leurs territoires, écrivez-lui pour être ajouté·e"
+                    + (
+                        f" ({current_app.config['CONTACT_EMAIL']})."
+                        if current_app.config.get("CONTACT_EMAIL")
+                        else "."
+                    ),
+                ),
+                404,
+            )
+        )
     if (
         current_app.config.get("ADVISERS_REQUIRE_PROCONNECT", True)
         and (session.get(OIDC_SESSION) or [None])[0] != "proconnect"
@@ -791,8 +818,6 @@ def adviser_site(site_id: int):
 @bp.get("/calendriers/<cle>.ics")
 def calendar_feed(cle: str):
     from urllib.parse import urlsplit
-
-    from flask import make_response
 
     from app.accounts import calendar
     from app.models import utcnow

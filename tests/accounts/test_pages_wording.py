@@ -62,3 +62,24 @@ def test_my_sites_says_when_no_site_matches_and_offers_a_new_site(client, smtp):
     assert "Aucun de vos 1 site ne correspond à ces critères" not in empty  # grammar of one
     assert "Aucun site ne correspond à ces critères" in empty
     assert "Effacer les filtres" in empty and "<table" not in empty
+
+
+def test_an_empty_message_to_advisers_is_refused_next_to_the_text_area(client, smtp):
+    token = _owner_with_site(client, smtp)
+    client.post(f"/sites/{token}/partage-conseillers", data={"actif": "oui"})
+    response = client.post(f"/sites/{token}/commentaires", data={"commentaire": "   "})
+    assert response.status_code == 422
+    text = html.unescape(response.text)
+    assert 'id="commentaire-erreur"' in text and "Écrivez votre message." in text
+    assert 'aria-invalid="true"' in text
+    too_long = client.post(f"/sites/{token}/commentaires", data={"commentaire": "x" * 5001})
+    assert too_long.status_code == 422 and "x" * 5001 in too_long.text  # what was typed is kept
+    assert SiteActivity.query.filter_by(kind="commentaire").count() == 0
+
+
+def test_an_account_that_is_not_an_adviser_is_told_how_to_become_one(client, smtp):
+    login(client, smtp, "agent@ddt62.gouv.fr")
+    response = client.get("/conseiller")
+    assert response.status_code == 404  # nothing to see, as before
+    text = html.unescape(response.text)
+    assert "Page réservée aux conseillers" in text and "l'équipe du service inscrit les conseillers" in text
