@@ -477,6 +477,7 @@ def _render_access(
         shared=advisers.is_shared(site),
         comments=_comments(site),
         actor_name=service.actor_name,
+        comment_author=_comment_author(),
         error=error,
         invite_email=invite_email,
         invite_role=invite_role,
@@ -687,6 +688,19 @@ def _comments(site: Site) -> list[SiteActivity]:
     )
 
 
+def _comment_author():
+    """Names a comment's author, with the organisation of an adviser (« … (DDT du Pas-de-Calais) »)
+    so that a commune knows who wrote; the advisers' file is read once per page."""
+    table = advisers.load_advisers(advisers.advisers_file())
+
+    def name(activity: SiteActivity) -> str:
+        shown = service.actor_name(activity)
+        entry = table.get(activity.account.email) if activity.account is not None else None
+        return f"{shown} ({entry['organisme']})" if entry and entry["organisme"] else shown
+
+    return name
+
+
 def _comment_text() -> tuple[str | None, str | None]:
     text = (request.form.get("commentaire") or "").strip()
     if not text:
@@ -808,6 +822,7 @@ def adviser_site(site_id: int):
         item=line(site, ""),
         comments=_comments(site),
         actor_name=service.actor_name,
+        comment_author=_comment_author(),
         error=error,
     ), (422 if error else 200)
 
