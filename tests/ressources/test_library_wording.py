@@ -35,3 +35,17 @@ def test_the_download_button_is_one_label_with_its_format(client, content):
     assert "((" not in label and "))" not in label
     # the whole label sits in one element, so the button wraps as one phrase on a narrow screen
     assert button.group(1).startswith("<span>") and button.group(1).endswith("</span>")
+
+
+def test_each_evaluation_table_on_stats_has_a_visible_title(client):
+    # the tables' captions are for screen readers only (fr-table--no-caption): each needs a heading
+    html = client.get("/stats").get_data(as_text=True)
+    for table_id, title in [
+        ("evaluation-ressources", "Ressources de la boîte à outils"),
+        ("evaluation-etapes", "Étapes du parcours"),
+    ]:
+        heading = re.search(
+            rf'<h3 class="[^"]*" id="{table_id}-titre">([^<]+)</h3>\s*<div class="fr-table[^"]*" id="{table_id}">',
+            html,
+        )
+        assert heading and heading.group(1) == title, table_id
