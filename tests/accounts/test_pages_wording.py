@@ -83,3 +83,18 @@ def test_an_account_that_is_not_an_adviser_is_told_how_to_become_one(client, smt
     assert response.status_code == 404  # nothing to see, as before
     text = html.unescape(response.text)
     assert "Page réservée aux conseillers" in text and "l'équipe du service inscrit les conseillers" in text
+
+
+def test_an_invitation_says_what_the_role_allows_and_how_to_switch_account(app, client, smtp):
+    token = _owner_with_site(client, smtp)
+    client.post(f"/sites/{token}/acces/inviter", data={"email": "paul@epci.fr", "role": "lecteur"})
+    path = "/" + smtp.link_for("paul@epci.fr").split("/", 3)[3]
+    anonymous = html.unescape(app.test_client().get(path).text)
+    assert "vous pourrez consulter le site, sans le modifier" in anonymous
+    other = app.test_client()
+    login(other, smtp, "lea@commune.fr")
+    wrong = other.get(path)
+    assert wrong.status_code == 403
+    text = html.unescape(wrong.text)
+    assert "Cette invitation a été envoyée à une autre adresse" in text
+    assert 'action="/deconnexion"' in text.split("<main", 1)[1] and "Me déconnecter" in text
