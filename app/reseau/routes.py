@@ -110,7 +110,7 @@ def publier(token: str):
             "montrer_commune": True,
         }
     preview = {
-        "usage": service.usage_label(content, site.answer_map().get("usage")),
+        "usage": _usage_preview(content, service.site_usages(site)),
         "phase": {p.id: p.title for p in content.catalogs.phases}.get(
             service.phase_reached(site, content.catalogs)
         ),
@@ -275,6 +275,19 @@ def signaler(public_id: str):
         current_app.logger.info("reseau: project %s reported", projet.id)
     flash("Merci, votre signalement a été transmis à l'équipe du service, qui relira ce projet.")
     return redirect(url_for("reseau.page", public_id=public_id), code=303)
+
+
+def _usage_preview(content, usages: list[str]) -> str | None:
+    """What « L'usage prévu » will publish: the first use chosen, saying so when there are more."""
+    if not usages:
+        return None
+    label = service.usage_label(content, usages[0])
+    return f"{label} (le premier des {len(usages)} usages indiqués)" if len(usages) > 1 else label
+
+
+@bp.app_template_global("site_usages")
+def site_usages(site) -> list[str]:
+    return service.site_usages(site)
 
 
 @bp.app_template_global("projets_comparables")
