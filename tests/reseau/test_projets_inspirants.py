@@ -186,6 +186,9 @@ def test_a_site_with_several_uses_can_publish_and_find_comparables(client, runne
     assert "Logements (le premier des 2 usages indiqués)" in form.get_data(as_text=True)
     projet = published(client, runner, site)
     assert projet.usage == "habitat"
+    # once published, the owner is warned that an update hides the page until it is reviewed again
+    again = client.get(f"/sites/{site.token}/projet-inspirant").get_data(as_text=True)
+    assert "en attendant, la page du projet n'est plus visible" in again
 
     parc = make_site("Le parc", usage=["aménagement d'espace public", "renaturation"], commune="62041")
     other = published(app.test_client(), runner, make_site("Voisin", usage=["renaturation"], commune="62041"))
