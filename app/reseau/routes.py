@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 
+from app.accounts.permissions import readers_see
 from app.content import current_content
 from app.extensions import db
 from app.models import EventType, Site
@@ -53,6 +54,10 @@ def _facts(projet: ProjetInspirant) -> dict:
         or names["region"],
         "region": names["region"],
     }
+
+
+# The publication form speaks for the site in public: a « lecteur » is sent to the site's page.
+readers_see("sites.show", "reseau.publier")
 
 
 @bp.route("/sites/<token>/projet-inspirant", methods=["GET", "POST"])

@@ -125,10 +125,20 @@ def test_collaboration_journey(page, browser, smtp, oidc_provider, advisers_file
     agent.get_by_role("button", name="Authorize").click()
     assert agent.url == f"{base}/conseiller"
     _no_serious_violation(agent, "comptes-conseiller")
-    # the map of the shared sites: one marker, at the commune (the site has no point yet)
-    assert agent.get_by_role("button", name="Ancienne tôlerie, Loos-en-Gohelle (62528)").count() == 1
+    # the map of the shared sites: one marker, at the commune (the site has no point yet); its
+    # popup's link (which takes the focus) opens the adviser's page of the site
+    marker = agent.get_by_role("button", name="Ancienne tôlerie, Loos-en-Gohelle (62528)")
+    assert marker.count() == 1
     assert agent.get_by_role("link", name="Sites de mon territoire").count() >= 1
-    agent.get_by_role("link", name="Ancienne tôlerie").click()
+    marker.click()
+    popup = agent.locator(".leaflet-popup")
+    assert "Le repère indique la commune" in popup.inner_text()
+    popup_link = popup.get_by_role("link", name="Ancienne tôlerie")
+    popup_link.wait_for(state="visible")
+    assert popup_link.evaluate("link => link === document.activeElement")
+    popup_link.click()
+    agent.wait_for_url(re.compile(re.escape(base) + r"/conseiller/sites/\d+$"))
+    assert agent.locator("h1").inner_text().startswith("Ancienne tôlerie")
     assert "Loos-en-Gohelle" in agent.content()
     _no_serious_violation(agent, "comptes-conseiller-site")
     agent.get_by_label("Votre message").fill("Le fonds vert recyclage foncier vous concerne : appelons-nous.")
