@@ -42,6 +42,7 @@ def send_mail(
     to: str,
     subject: str,
     body: str,
+    *,
     reply_to: str | None = None,
     private: bool = False,
     headers: dict[str, str] | None = None,

@@ -158,7 +158,7 @@ def send_due(now: datetime | None = None) -> int:
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
             try:
-                send_mail(member.account.email, subject, body, headers)
+                send_mail(member.account.email, subject, body, headers=headers)
                 sent += 1
             except MailError:
                 continue
