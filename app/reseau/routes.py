@@ -8,10 +8,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from app.accounts.permissions import readers_see
 from app.content import current_content
+from app.events import record_visitor_vote
 from app.extensions import db
 from app.models import EventType, Site
 from app.reseau import contact, service
 from app.reseau.models import STATUSES, ProjetInspirant
+from app.ressources.routes import VOTES_KEY, visitor_voted
 
 from . import bp
 
@@ -230,6 +232,8 @@ def _render_page(projet: ProjetInspirant, values=None, errors=None, status: int 
                 "message": contact.MESSAGE_MAX,
             },
             honeypot=contact.HONEYPOT,
+            voted=request.args.get("avis") in ("oui", "non"),
+            previous_vote=visitor_voted("projet", projet.public_id),
         ),
         status,
     )
@@ -242,6 +246,21 @@ def page(public_id: str):
 
     _event(EventType.PROJECT_VIEWED, {"id": projet.public_id})
     return _render_page(projet)
+
+
+@bp.post("/projets-inspirants/<public_id>/avis")
+def vote(public_id: str):
+    """« Ce projet vous a-t-il été utile ? »: one vote per project and browser session (a
+    second replaces the first), counted in the evaluation on /stats; rate limited."""
+    projet = _published_or_404(public_id)
+    useful = request.form.get("utile", "")
+    if useful in ("oui", "non"):
+        session[VOTES_KEY] = record_visitor_vote(
+            session.get(VOTES_KEY, {}), "projet", projet.public_id, useful == "oui"
+        )
+        db.session.commit()
+        return redirect(url_for("reseau.page", public_id=public_id, avis=useful, _anchor="avis"), code=303)
+    return redirect(url_for("reseau.page", public_id=public_id, _anchor="avis"), code=303)
 
 
 @bp.post("/projets-inspirants/<public_id>/contact")
