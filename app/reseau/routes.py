@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 
-from app.accounts.permissions import readers_see
+from app.accounts.permissions import can, readers_see
 from app.content import current_content
 from app.events import record_visitor_vote
 from app.extensions import db
@@ -127,6 +127,7 @@ def publier(token: str):
         render_template(
             "reseau/publier.html",
             site=site,
+            may_publish=can(site, "manage"),
             projet=projet,
             statuses=STATUSES,
             values=values,

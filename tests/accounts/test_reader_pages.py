@@ -45,7 +45,6 @@ EDITOR_FORMS = {
     "questionnaire.group": ["/questionnaire/" + GROUP],
     "localisation.localisation": ["/localisation", "/localisation/enrichir"],
     "portfolio.cartofriches_page": ["/cartofriches"],
-    "reseau.publier": ["/projet-inspirant"],
 }
 
 
@@ -154,6 +153,19 @@ def test_the_editors_sweep_finds_the_forms(app, team):
     # and the links to the pages that write
     assert f"/sites/{token}/questionnaire" in editor.get(f"/sites/{token}").text
     assert f"/sites/{token}/questionnaire/" in editor.get(f"/sites/{token}/synthese").text
+
+
+def test_only_an_owner_finds_the_publication_form(app, client, team):
+    """Publishing speaks for the site in public: an editor reads why, an owner gets the form."""
+    token, _, editor, _ = team
+    page = f"/sites/{token}/projet-inspirant"
+    response = editor.get(page)
+    assert response.status_code == 200 and "Seul un propriétaire du site peut le publier" in response.text
+    assert f"/sites/{token}/projet-inspirant" not in _post_targets(response.text, page)
+    assert editor.post(page, data={"titre": "Essai"}).status_code == 403
+    owner = client.get(page)
+    assert f"/sites/{token}/projet-inspirant" in _post_targets(owner.text, page)
+    assert "Seul un propriétaire du site peut le publier" not in owner.text
 
 
 def test_the_write_only_pages_send_readers_where_the_test_says(app):
