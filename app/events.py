@@ -8,7 +8,7 @@ from datetime import datetime
 from app.extensions import db
 from app.models import Event, EventType, Site, utcnow
 
-__all__ = ["EventType", "event_values", "record", "record_vote"]
+__all__ = ["EventType", "event_values", "record", "record_visitor_vote", "record_vote"]
 
 SITE_FIELDS = ("commune_code", "epci_code", "departement_code", "region_code")
 
@@ -58,3 +58,27 @@ def record_vote(site: Site, item_type: str, item_id: str, useful: bool) -> Event
             event.created_at = utcnow()
             return event
     return record(EventType.VOTE, site, {"type": item_type, "id": item_id, "utile": useful})
+
+
+MAX_VISITOR_VOTES = 200  # items remembered per browser session
+
+
+def record_visitor_vote(votes: dict, item_type: str, item_id: str, useful: bool) -> dict:
+    """A vote outside any site (the public page of a resource or of a published project): one
+    per item and browser session. ``votes`` is what the session remembers (``"type:id"`` → id of
+    the vote event); a second vote replaces the first. Returns the new mapping for the session;
+    the caller commits."""
+    key = f"{item_type}:{item_id}"
+    data = {"type": item_type, "id": item_id, "utile": useful}
+    previous = votes.get(key)
+    event = db.session.get(Event, previous) if isinstance(previous, int) else None
+    if event is not None and event.type == EventType.VOTE.value and event.site_id is None:
+        event.data = data
+        event.created_at = utcnow()
+    else:
+        event = record(EventType.VOTE, None, data)
+        db.session.flush()
+    votes = dict(votes)
+    if len(votes) < MAX_VISITOR_VOTES or key in votes:
+        votes[key] = event.id
+    return votes

@@ -45,6 +45,7 @@ LIMITS: dict[str, tuple[str, str, list[str] | None]] = {
     "stats.vote": ("RATELIMIT_VOTES", "30/minute", None),
     "ressources.vote": ("RATELIMIT_VOTES", "30/minute", None),
     "reseau.signaler": ("RATELIMIT_VOTES", "30/minute", None),
+    "reseau.vote": ("RATELIMIT_VOTES", "30/minute", None),
     "reseau.publier": ("RATELIMIT_SITES", "10/minute;60/hour", ["POST"]),
     # Readers' messages to project owners (each waits for the team, then goes out by e-mail).
     "reseau.contact_owner": ("RATELIMIT_CONTACT", "10/hour;30/day", None),

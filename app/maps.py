@@ -1,4 +1,5 @@
-"""Maps of points: the advisers' view (shared sites) and /projets-inspirants (published projects).
+"""Maps of points: the advisers' view (shared sites), /projets-inspirants (published projects) and
+the location page of a site as its « lecteur » sees it (no edit control).
 
 A map is a progressive enhancement over the table or the list of the page, which holds the same
 rows: the page writes the points as JSON in a ``<script type="application/json">`` block (the
@@ -80,6 +81,28 @@ def adviser_points(lines: list[dict]) -> tuple[list[dict], int]:
             )
         )
     return points, missing
+
+
+def site_points(site) -> list[dict]:
+    """The one point of a site's read-only location page (its point, perimeter or commune),
+    linking back to the site's page; [] when the site is not located."""
+    location = site_location(site)
+    if location is None:
+        return []
+    from app.geo import get_commune
+
+    commune = get_commune(site.commune_code) if site.commune_code else None
+    return [
+        _point(
+            location[0],
+            location[1],
+            site.nom or "Le site",
+            url_for("sites.show", token=site.token),
+            f"{commune.nom} ({commune.code})" if commune else "",
+            None,
+            location[2],
+        )
+    ]
 
 
 def projet_points(projets: list[tuple]) -> tuple[list[dict], int]:

@@ -37,11 +37,26 @@ def advisers_file() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / "conseillers.yaml"
 
 
+_parsed: dict[Path, tuple[bytes, dict[str, dict]]] = {}
+
+
 def load_advisers(path: Path) -> dict[str, dict]:
-    """E-mail → {organisme, departements, epci, communes}. A missing file means no adviser."""
-    if not path.exists():
+    """E-mail → {organisme, departements, epci, communes}. A missing file means no adviser.
+    The file is read each time (a few hundred bytes) but parsed once per content: every
+    logged-in view of a path page asks whether the visitor is an adviser. Returns a copy."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
         return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    cached = _parsed.get(path)
+    if cached is None or cached[0] != data:
+        cached = (data, _parse(path, data))
+        _parsed[path] = cached
+    return dict(cached[1])
+
+
+def _parse(path: Path, data: bytes) -> dict[str, dict]:
+    raw = yaml.safe_load(data.decode("utf-8")) or {}
     advisers = {}
     for entry in raw.get("conseillers") or []:
         email = normalize_email(str(entry.get("courriel", "")))

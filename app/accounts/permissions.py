@@ -10,7 +10,10 @@
 :func:`check_site_request` runs before every request whose URL starts with ``/sites/<token>``
 (``GET``/``HEAD`` need ``read``, any other method ``write``), so that a write route added later
 is covered without anyone remembering to call a helper. Views that need more (``manage``) call
-:func:`require_site_access` themselves.
+:func:`require_site_access` themselves. A « lecteur » is offered nothing that writes: the
+templates read :func:`may_write`, the layout says once why (« Vous consultez ce site en
+lecture… »), and the pages that only write send them to the page that shows the same
+information (:func:`readers_see`).
 
 The read-only share links have their own prefix, ``/lecture/<secret>``, out of reach of that
 check: :func:`check_read_only_request` runs before every request under it, finds the site of the
@@ -33,6 +36,10 @@ LINK = "lien"  # the role of whoever holds the link of a site attached to no acc
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # views that check access themselves (e.g. leaving a site is allowed to a reader)
 SELF_CHECKED: set[str] = set()
+# GET pages whose only purpose is writing (a questionnaire page, the Cartofriches choice, the
+# publication form) → the page that shows the same information to whoever may not write
+# (see :func:`readers_see`)
+READER_PAGES: dict[str, str] = {}
 
 
 def site_role(site: Site) -> str | None:
@@ -79,6 +86,12 @@ def may_write() -> bool:
     return g.get("read_only") is None and g.get("site_role") != "lecteur"
 
 
+def readers_see(target: str, *endpoints: str) -> None:
+    """A « lecteur » asking for one of ``endpoints`` (``GET``) is sent to ``target`` (an endpoint
+    taking the site's ``token``), where the notice of the layout says why nothing can be changed."""
+    READER_PAGES.update(dict.fromkeys(endpoints, target))
+
+
 def require_site_access(site: Site, level: str = "read") -> str:
     """Abort unless the visitor may ``level`` (``read``, ``write``, ``manage``) on ``site``;
     return their role. No access: 404 when logged in (no hint that the link exists), the login
@@ -113,6 +126,9 @@ def check_site_request():
         return None  # the view answers 404 as before
     require_site_access(site, "read" if request.method in SAFE_METHODS else "write")
     g.site_role = site_role(site)
+    target = READER_PAGES.get(request.endpoint or "")
+    if target and request.method in SAFE_METHODS and not may_write():
+        return redirect(url_for(target, token=site.token))
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
+from app.accounts.permissions import may_write
 from app.geo import (
     GeoError,
     check_lon_lat,
@@ -15,6 +16,7 @@ from app.geo import (
     territory_block,
 )
 from app.geo.upload import FORMATS, read_perimeter_bounded
+from app.maps import site_points
 from app.models import Site
 
 from .service import (
@@ -166,6 +168,7 @@ def localisation(token: str):
     return render_template(
         "localisation/localisation.html",
         site=site,
+        points=[] if may_write() else site_points(site),
         form=form,
         errors=errors,
         choices=choices,

@@ -6,10 +6,14 @@ the state of the published projets inspirants (« Projets comparables ») — so
 to answers or tracking, in any worker, makes the next view render anew: no invalidation message
 is needed between gunicorn workers. Only the site's latest version is kept.
 
+The entry is also per kind of visitor (app.parcours.routes.viewer_kind): a « lecteur », whose
+page has no form and a reading notice, never gets the page rendered for an editor, nor the
+reverse, and the header's account tools match the visitor (logged in, adviser).
+
 Per-request values never enter the cache: the page is rendered with :data:`CSRF_PLACEHOLDER`
 instead of the CSRF token, and :meth:`CachedPage.with_csrf` puts the current session's token in
 when the page is served. Pages of different sites never mix: the entry is looked up by site id
-and must match the version, which starts with the site's token. Views with a per-request part
+(and kind of visitor) and must match the version, which starts with the site's token. Views with a per-request part
 (thanks after a vote, flash messages) are rendered and not cached (app.parcours.routes.show).
 """
 
@@ -20,6 +24,7 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,29 +75,30 @@ def squeeze(html: str) -> str:
 
 
 class PageCache:
-    """One rendered page per site id, the latest version only; least recently used sites dropped."""
+    """One rendered page per key — (site id, kind of visitor) — the latest version only; least
+    recently used keys dropped."""
 
     def __init__(self, max_sites: int = 200):
         self.max_sites = max_sites
-        self._items: OrderedDict[int, tuple[tuple, CachedPage]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[tuple, CachedPage]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, site_id: int, version: tuple) -> CachedPage | None:
+    def get(self, key: Hashable, version: tuple) -> CachedPage | None:
         with self._lock:
-            item = self._items.get(site_id)
+            item = self._items.get(key)
             if item is None or item[0] != version:
                 self.misses += 1
                 return None
-            self._items.move_to_end(site_id)
+            self._items.move_to_end(key)
             self.hits += 1
             return item[1]
 
-    def put(self, site_id: int, version: tuple, page: CachedPage) -> None:
+    def put(self, key: Hashable, version: tuple, page: CachedPage) -> None:
         with self._lock:
-            self._items[site_id] = (version, page)
-            self._items.move_to_end(site_id)
+            self._items[key] = (version, page)
+            self._items.move_to_end(key)
             while len(self._items) > self.max_sites:
                 self._items.popitem(last=False)
 

@@ -17,10 +17,12 @@ from flask import (
     session,
     url_for,
 )
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import Text, bindparam, cast, func, literal_column, null, select, union_all
 
+from app.accounts import advisers
 from app.accounts.permissions import may_write
 from app.content import path_engine
 from app.engine import plan
@@ -84,6 +86,14 @@ def _progress(site: Site) -> dict[str, StepProgress]:
 
 def _commune(territoire: dict | None) -> str | None:
     return territoire["commune"]["nom"] if territoire else None
+
+
+def viewer_kind() -> tuple[bool, bool, bool]:
+    """What the path page shows differently to two visitors of the same site version: the forms
+    and the reading notice (``may_write``: a « lecteur » has neither forms nor the same notice),
+    and the header's account tools (logged in or not, adviser or not). Part of the cache key."""
+    logged_in = bool(current_user.is_authenticated)
+    return (may_write(), logged_in, logged_in and advisers.adviser(current_user.email) is not None)
 
 
 def _render_page(site: Site, today: date) -> CachedPage:
@@ -206,22 +216,21 @@ def show(token: str):
         row, answers, tracking, path_engine(), today, tuple(layout_helpers()["site_notices"]()), network
     )
     # Rendered, never cached: the thanks after a vote (``?avis=…``) and pending flash messages.
-    # Nor for a « lecteur », whose page has no form (``may_write``): one cached page per site.
     use_cache = (
         current_app.config.get("PARCOURS_PAGE_CACHE", True)
         and "avis" not in request.args
         and not session.get("_flashes")
-        and may_write()
     )
     cache = _page_cache()
-    page = cache.get(row.id, version) if use_cache else None
+    key = (row.id, viewer_kind())  # a reader's page is never served to an editor, nor the reverse
+    page = cache.get(key, version) if use_cache else None
     if page is None:
         site = db.session.get(Site, row.id)
         if site is None:  # deleted since the read above
             abort(404)
         page = _render_page(site, today)
         if use_cache:
-            cache.put(row.id, version, page)
+            cache.put(key, version, page)
     body = page.with_csrf(generate_csrf())
     buffer = buffer_for(current_app._get_current_object())
     if buffer is None:

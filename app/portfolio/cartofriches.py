@@ -9,6 +9,7 @@ import os
 from flask import current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from app.accounts.permissions import readers_see
 from app.clients.base import SUCCES, TTLCache
 from app.clients.cartofriches import DEFAULT_URL, CartofrichesClient
 from app.content import current_content
@@ -43,6 +44,11 @@ def reference_of(site: Site) -> SiteReference | None:
 @bp.app_context_processor
 def _cartofriches_helpers():
     return {"cartofriches_reference": reference_of}
+
+
+# Choosing a Cartofriches record pre-fills answers: a « lecteur » sees the site's reference on
+# its location page instead.
+readers_see("localisation.localisation", "portfolio.cartofriches_page")
 
 
 @bp.get("/sites/<token>/cartofriches")

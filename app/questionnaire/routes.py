@@ -6,6 +6,7 @@ import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from app.accounts.permissions import readers_see
 from app.engine.questionnaire.model import LOCALISATION
 from app.engine.questionnaire.page import client_rules, conditional_questions, evaluate_submission
 from app.events import EventType, record
@@ -151,6 +152,9 @@ def group(token: str, group_id: str):
         rules=json.dumps(client_rules(group, facts), ensure_ascii=False, separators=(",", ":")),
     ), (409 if conflicts else 422 if errors else 200)
 
+
+# A « lecteur » reads the answers on the summary, as text (the pages of the questionnaire are forms).
+readers_see("questionnaire.summary", "questionnaire.resume", "questionnaire.group")
 
 SAVED = "Vos réponses sont enregistrées."
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 
+from app.accounts.permissions import can, readers_see
 from app.content import current_content
+from app.events import record_visitor_vote
 from app.extensions import db
 from app.models import EventType, Site
 from app.reseau import contact, service
 from app.reseau.models import STATUSES, ProjetInspirant
+from app.ressources.routes import VOTES_KEY, visitor_voted
 
 from . import bp
 
@@ -53,6 +56,10 @@ def _facts(projet: ProjetInspirant) -> dict:
         or names["region"],
         "region": names["region"],
     }
+
+
+# The publication form speaks for the site in public: a « lecteur » is sent to the site's page.
+readers_see("sites.show", "reseau.publier")
 
 
 @bp.route("/sites/<token>/projet-inspirant", methods=["GET", "POST"])
@@ -120,6 +127,7 @@ def publier(token: str):
         render_template(
             "reseau/publier.html",
             site=site,
+            may_publish=can(site, "manage"),
             projet=projet,
             statuses=STATUSES,
             values=values,
@@ -226,6 +234,8 @@ def _render_page(projet: ProjetInspirant, values=None, errors=None, status: int 
                 "message": contact.MESSAGE_MAX,
             },
             honeypot=contact.HONEYPOT,
+            voted=request.args.get("avis") in ("oui", "non"),
+            previous_vote=visitor_voted("projet", projet.public_id),
         ),
         status,
     )
@@ -238,6 +248,21 @@ def page(public_id: str):
 
     _event(EventType.PROJECT_VIEWED, {"id": projet.public_id})
     return _render_page(projet, sent=request.args.get("message") == "envoye")
+
+
+@bp.post("/projets-inspirants/<public_id>/avis")
+def vote(public_id: str):
+    """« Ce projet vous a-t-il été utile ? »: one vote per project and browser session (a
+    second replaces the first), counted in the evaluation on /stats; rate limited."""
+    projet = _published_or_404(public_id)
+    useful = request.form.get("utile", "")
+    if useful in ("oui", "non"):
+        session[VOTES_KEY] = record_visitor_vote(
+            session.get(VOTES_KEY, {}), "projet", projet.public_id, useful == "oui"
+        )
+        db.session.commit()
+        return redirect(url_for("reseau.page", public_id=public_id, avis=useful, _anchor="avis"), code=303)
+    return redirect(url_for("reseau.page", public_id=public_id, _anchor="avis"), code=303)
 
 
 @bp.post("/projets-inspirants/<public_id>/contact")

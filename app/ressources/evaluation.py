@@ -75,7 +75,7 @@ def counts(session) -> tuple[Counter, Counter]:
     )
     for k, i, u, n in session.execute(query):
         flag = _json_bool(u)
-        if k in ("ressource", "etape") and isinstance(i, str) and flag is not None:
+        if k in ("ressource", "etape", "projet") and isinstance(i, str) and flag is not None:
             votes[(k, i, flag)] += n
     events: Counter = Counter()
     query = (
@@ -118,7 +118,15 @@ def evaluation(session, resources, steps, projects=()) -> dict[str, list[Row]]:
     res_rows.sort(key=lambda r: (-(r.views + r.useful + r.not_useful), r.title.lower()))
     step_rows.sort(key=lambda r: (-(r.views + r.useful + r.not_useful), r.title.lower()))
     project_rows = [
-        Row(pid, title, events[(EventType.PROJECT_VIEWED, pid)], None, 0, 0) for pid, title in projects
+        Row(
+            pid,
+            title,
+            events[(EventType.PROJECT_VIEWED, pid)],
+            None,
+            votes[("projet", pid, True)],
+            votes[("projet", pid, False)],
+        )
+        for pid, title in projects
     ]
-    project_rows.sort(key=lambda r: (-r.views, r.title.lower()))
+    project_rows.sort(key=lambda r: (-(r.views + r.useful + r.not_useful), r.title.lower()))
     return {"ressources": res_rows, "etapes": step_rows, "projets": project_rows}

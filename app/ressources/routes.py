@@ -35,7 +35,7 @@ from app.engine.resources import (
     select,
     template_path,
 )
-from app.events import EventType, event_values, record
+from app.events import EventType, event_values, record_visitor_vote
 from app.extensions import db
 from app.models import Event
 from app.parcours.view_events import buffer_for
@@ -43,8 +43,7 @@ from app.parcours.view_events import buffer_for
 from . import bp
 from .evaluation import evaluation
 
-VOTES_KEY = "avis_ressources"  # session: resource id → id of the vote event
-MAX_SESSION_VOTES = 200
+VOTES_KEY = "avis_publics"  # session: "type:id" → id of the vote event (app.events.record_visitor_vote)
 
 
 def _library():
@@ -143,7 +142,7 @@ def show(resource_id: str):
         phase_titles={p.id: p.title for p in content.catalogs.phases},
         steps=steps,
         voted=voted,
-        previous_vote=session.get(VOTES_KEY, {}).get(resource.id) is not None,
+        previous_vote=visitor_voted("ressource", resource.id),
     )
 
 
@@ -180,20 +179,18 @@ def vote(resource_id: str):
     useful = request.form.get("utile", "")
     if useful not in ("oui", "non"):
         return redirect(url_for("ressources.show", resource_id=resource.id, _anchor="avis"), code=303)
-    votes = dict(session.get(VOTES_KEY, {}))
-    data = {"type": "ressource", "id": resource.id, "utile": useful == "oui"}
-    event = db.session.get(Event, votes[resource.id]) if isinstance(votes.get(resource.id), int) else None
-    if event is not None and event.type == "avis" and event.site_id is None:
-        event.data = data
-    else:
-        event = record(EventType.VOTE, None, data)
+    session[VOTES_KEY] = record_visitor_vote(
+        session.get(VOTES_KEY, {}), "ressource", resource.id, useful == "oui"
+    )
     db.session.commit()
-    if len(votes) < MAX_SESSION_VOTES or resource.id in votes:
-        votes[resource.id] = event.id
-    session[VOTES_KEY] = votes
     return redirect(
         url_for("ressources.show", resource_id=resource.id, avis=useful, _anchor="avis"), code=303
     )
+
+
+def visitor_voted(item_type: str, item_id: str) -> bool:
+    """Whether this browser already answered « utile ? » for this public page."""
+    return f"{item_type}:{item_id}" in session.get(VOTES_KEY, {})
 
 
 @bp.after_app_request

@@ -125,10 +125,21 @@ def test_collaboration_journey(page, browser, smtp, oidc_provider, advisers_file
     agent.get_by_role("button", name="Authorize").click()
     assert agent.url == f"{base}/conseiller"
     _no_serious_violation(agent, "comptes-conseiller")
-    # the map of the shared sites: one marker, at the commune (the site has no point yet)
-    assert agent.get_by_role("button", name="Ancienne tôlerie, Loos-en-Gohelle (62528)").count() == 1
+    # the map of the shared sites: one marker, at the commune (the site has no point yet); its
+    # popup's link (which takes the focus) opens the adviser's page of the site
+    marker = agent.get_by_role("button", name="Ancienne tôlerie, Loos-en-Gohelle (62528)")
+    marker.wait_for()
+    assert marker.count() == 1
     assert agent.get_by_role("link", name="Sites de mon territoire").count() >= 1
-    agent.get_by_role("link", name="Ancienne tôlerie").click()
+    marker.click()
+    popup = agent.locator(".leaflet-popup")
+    assert "Le repère indique la commune" in popup.inner_text()
+    popup_link = popup.get_by_role("link", name="Ancienne tôlerie")
+    popup_link.wait_for(state="visible")
+    assert popup_link.evaluate("link => link === document.activeElement")
+    popup_link.click()
+    agent.wait_for_url(re.compile(re.escape(base) + r"/conseiller/sites/\d+$"))
+    assert agent.locator("h1").inner_text().startswith("Ancienne tôlerie")
     assert "Loos-en-Gohelle" in agent.content()
     _no_serious_violation(agent, "comptes-conseiller-site")
     agent.get_by_label("Votre message").fill("Le fonds vert recyclage foncier vous concerne : appelons-nous.")
@@ -141,6 +152,7 @@ def test_collaboration_journey(page, browser, smtp, oidc_provider, advisers_file
 
     # a read-only link for the council: created, copied from the page, opened without account
     page.get_by_role("button", name="Créer un lien de lecture seule").click()
+    page.wait_for_url(re.compile(r"/acces#lecture$"))  # loaded, not only committed
     assert "Le lien de lecture seule est créé" in page.content()
     _no_serious_violation(page, "comptes-acces-lecture")
     link = page.get_by_label("Lien de lecture seule").input_value()
@@ -158,4 +170,30 @@ def test_collaboration_journey(page, browser, smtp, oidc_provider, advisers_file
     _no_serious_violation(reader, "lecture-etape")
     assert reader.locator("form, textarea, select").count() == 0
     assert token not in reader.content() and "paul@epci.fr" not in reader.content()
+    context.close()
+
+    # a « lecteur » (the mayor's colleague) reads the site: the notice once, the location on a
+    # map without edit controls, nothing that writes but « Se déconnecter »
+    page.get_by_label("Adresse électronique de la personne").fill("lea@commune.fr")
+    page.get_by_label("Rôle", exact=True).select_option("lecteur")
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    lea = context.new_page()
+    lea.goto(smtp.link_for("lea@commune.fr"))
+    lea.get_by_role("link", name="Se connecter pour accepter").click()
+    _log_in(lea, smtp, "lea@commune.fr")
+    lea.get_by_role("button", name="Accepter l'invitation").click()
+    lea.wait_for_url(f"{base}/sites/{token}")
+    assert lea.locator("#lecture-seule").count() == 1
+    lea.get_by_role("link", name="Localisation du site").click()
+    lea.wait_for_url(f"{base}/sites/{token}/localisation")
+    assert lea.locator("h1").inner_text() == "Localisation du site"
+    lea_marker = lea.get_by_role("button", name="Ancienne tôlerie, Loos-en-Gohelle (62528)")
+    lea_marker.wait_for()  # drawn by carte-points.js once Leaflet is loaded
+    assert lea_marker.count() == 1
+    assert lea.locator("#form-localisation, input:not([type=hidden]), textarea, select").count() == 0
+    # « Se déconnecter » only (the DSFR copies the header tools into the mobile menu)
+    actions = lea.locator("form[method=post]").evaluate_all("forms => forms.map(f => f.action)")
+    assert actions and {a.removeprefix(base) for a in actions} == {"/deconnexion"}
+    _no_serious_violation(lea, "lecteur-localisation")
     context.close()

@@ -146,6 +146,32 @@ def test_project_views_feed_the_stats_evaluation(client, runner, app):
     assert FORM["titre"] in table and "<td>6</td>" in table
 
 
+def test_readers_say_whether_a_project_was_useful_and_stats_show_it(client, runner, app):
+    """« Ce projet vous a-t-il été utile ? »: one vote per browser (a second replaces the
+    first), no personal data, shown in the evaluation on /stats once there are 5."""
+    from app.models import Event
+
+    projet = published(client, runner, make_site())
+    page = f"/projets-inspirants/{projet.public_id}"
+    assert "Ce projet vous a-t-il été utile ?" in client.get(page).get_data(as_text=True)
+    response = client.post(page + "/avis", data={"utile": "non"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(page + "?avis=non#avis")
+    assert "Merci, votre avis est enregistré." in client.get(page + "?avis=non").get_data(as_text=True)
+    client.post(page + "/avis", data={"utile": "oui"})  # changes the vote, adds none
+    votes = Event.query.filter_by(type="avis").all()
+    assert len(votes) == 1 and votes[0].data == {"type": "projet", "id": projet.public_id, "utile": True}
+    assert votes[0].site_id is None  # a reader's vote is not activity of the published site
+    for _ in range(4):  # four other browsers
+        app.test_client().post(page + "/avis", data={"utile": "oui"})
+    assert client.post(page + "/avis", data={"utile": "peut-être"}).status_code == 303  # ignored
+    html = client.get("/stats").get_data(as_text=True)
+    row = html.split('id="evaluation-projets"')[1].split(FORM["titre"])[1].split("</tr>")[0]
+    assert row.endswith("<td>5</td><td>0</td>")
+    # a project that is not (or no longer) published takes no vote
+    runner.invoke(moderation, ["reject", str(projet.id), "--motif", "Données personnelles."])
+    assert client.post(page + "/avis", data={"utile": "oui"}).status_code == 404
+
+
 def test_path_page_lists_comparables_and_follows_publications(client, runner, app):
     """The path page is cached per site version: a publication elsewhere still shows at once."""
     mine = make_site("Le mien", surface=12000)
