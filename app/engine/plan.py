@@ -79,7 +79,7 @@ class Deadline:
             return "Sans date limite"
         if self.kind == DeadlineKind.UNPUBLISHED:
             if self.last_deadline:
-                return f"Date non publiée (dernière date limite : {_fr(self.last_deadline)})"
+                return f"Date non publiée (l'édition précédente s'est close le {_fr(self.last_deadline)})"
             return "Date non publiée"
         return "Pas de date limite connue"
 
