@@ -107,7 +107,9 @@ def scheme_status_label(f: SchemeResult) -> str:
         if f.scheme.calendar.recurrence == "permanent":
             return "Disponibilité à confirmer auprès du financeur"
         if t.last_deadline:
-            return f"Prochaine édition non publiée — la précédente s'est close le {french_date(t.last_deadline)}"
+            return (
+                f"Prochaine édition non publiée — la précédente s'est close le {french_date(t.last_deadline)}"
+            )
         return "Prochaine édition non publiée"
     if f.status == SchemeStatus.OPEN:
         return f"Ouvert jusqu'au {french_date(t.closes)}" if t.closes else "Ouvert"
