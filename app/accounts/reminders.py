@@ -134,7 +134,7 @@ def _message(site: Site, site_url: str, unsubscribe_url: str, all_url: str) -> t
         action = actions[0]
         lines.append(f"Prochaine action : {action.step.step.title}.")
         if action.deadline.kind != DeadlineKind.NONE:
-            lines.append(f"{action.deadline.label}.")
+            lines.append(f"Calendrier : {action.deadline.label}.")  # as on the site's page
     else:
         lines.append("Toutes les étapes de votre parcours sont faites ou écartées : bravo.")
     lines.append(f"\nReprendre votre parcours : {site_url}")

@@ -13,6 +13,7 @@ from flask import (
     flash,
     g,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -289,12 +290,17 @@ def account():
             db.session.commit()
             flash("Votre nom affiché est enregistré.", "success")
             return redirect(url_for("accounts.account"), code=303)
+    return _account_page(error=error), (422 if error else 200)
+
+
+def _account_page(error=None, delete_error=None):
     return render_template(
         "accounts/compte.html",
         error=error,
+        delete_error=delete_error,
         deleted_sites=sites_deleted_with(current_user),
         blocked_sites=blocking_sites(current_user),
-    ), (422 if error else 200)
+    )
 
 
 @bp.get("/compte/donnees.json")
@@ -311,8 +317,10 @@ def export_account():
 @login_required
 def delete_my_account():
     if request.form.get("confirmation") != "oui":
-        flash("Cochez la case de confirmation pour supprimer votre compte.", "error")
-        return redirect(url_for("accounts.account"), code=303)
+        # Shown next to the box itself (not as a banner at the top of a long page).
+        return _account_page(
+            delete_error="Cochez la case pour confirmer la suppression de votre compte."
+        ), 422
     if blocking_sites(current_user):
         flash("Donnez d'abord le rôle de propriétaire à une autre personne sur les sites listés.", "error")
         return redirect(url_for("accounts.account"), code=303)
@@ -449,7 +457,9 @@ def share_url(site: Site) -> str | None:
     return public_url("lecture.site", secret=secret) if secret else None
 
 
-def _render_access(site: Site, role: str, error=None, invite_email="", invite_role="editeur"):
+def _render_access(
+    site: Site, role: str, error=None, invite_email="", invite_role="editeur", comment_error=None, comment=""
+):
     log_lines = (
         SiteActivity.query.filter(SiteActivity.site_id == site.id, SiteActivity.kind != advisers.COMMENT_KIND)
         .order_by(SiteActivity.created_at.desc(), SiteActivity.id.desc())
@@ -467,10 +477,13 @@ def _render_access(site: Site, role: str, error=None, invite_email="", invite_ro
         shared=advisers.is_shared(site),
         comments=_comments(site),
         actor_name=service.actor_name,
+        comment_author=_comment_author(),
         error=error,
         invite_email=invite_email,
         invite_role=invite_role,
-    ), (422 if error else 200)
+        comment_error=comment_error,
+        comment=comment,
+    ), (422 if error or comment_error else 200)
 
 
 @bp.get("/sites/<token>/acces")
@@ -675,6 +688,19 @@ def _comments(site: Site) -> list[SiteActivity]:
     )
 
 
+def _comment_author():
+    """Names a comment's author, with the organisation of an adviser (« … (DDT du Pas-de-Calais) »)
+    so that a commune knows who wrote; the advisers' file is read once per page."""
+    table = advisers.load_advisers(advisers.advisers_file())
+
+    def name(activity: SiteActivity) -> str:
+        shown = service.actor_name(activity)
+        entry = table.get(activity.account.email) if activity.account is not None else None
+        return f"{shown} ({entry['organisme']})" if entry and entry["organisme"] else shown
+
+    return name
+
+
 def _comment_text() -> tuple[str | None, str | None]:
     text = (request.form.get("commentaire") or "").strip()
     if not text:
@@ -711,11 +737,14 @@ def share_with_advisers(token: str):
 @bp.post("/sites/<token>/commentaires")
 def comment_as_member(token: str):
     site = _site(token)
-    require_site_access(site, "write")
+    role = require_site_access(site, "write")
     text, error = _comment_text()
     if error:
-        flash(error, "error")
-    elif not advisers.is_shared(site):
+        # next to the text area, with what was typed, rather than a banner at the top of the page
+        return _render_access(
+            site, role, comment_error=error, comment=(request.form.get("commentaire") or "")[:6000]
+        )
+    if not advisers.is_shared(site):
         flash("Les échanges avec les conseillers demandent que le site leur soit partagé.", "error")
     else:
         service.log(site, current_user, advisers.COMMENT_KIND, text)
@@ -730,7 +759,26 @@ def _adviser_or_abort():
         abort(redirect(url_for("accounts.login", next=request.path)))
     entry = advisers.adviser(current_user.email)
     if entry is None:
-        abort(404)
+        # still a 404 (nothing to see here), but one that tells an agent how to get access
+        abort(
+            make_response(
+                render_template(
+                    "errors/error.html",
+                    code=404,
+                    title="Page réservée aux conseillers",
+                    message="Cette page montre aux conseillers de l'État, de ses opérateurs (DDT, EPF, Cerema…) "
+                    "et des intercommunalités les sites que les communes de leur territoire ont choisi de "
+                    "leur partager. Votre adresse n'est pas inscrite comme conseiller : l'équipe du service "
+                    "inscrit les conseillers et leurs territoires, écrivez-lui pour être ajouté·e"
+                    + (
+                        f" ({current_app.config['CONTACT_EMAIL']})."
+                        if current_app.config.get("CONTACT_EMAIL")
+                        else "."
+                    ),
+                ),
+                404,
+            )
+        )
     if (
         current_app.config.get("ADVISERS_REQUIRE_PROCONNECT", True)
         and (session.get(OIDC_SESSION) or [None])[0] != "proconnect"
@@ -774,6 +822,7 @@ def adviser_site(site_id: int):
         item=line(site, ""),
         comments=_comments(site),
         actor_name=service.actor_name,
+        comment_author=_comment_author(),
         error=error,
     ), (422 if error else 200)
 
@@ -784,8 +833,6 @@ def adviser_site(site_id: int):
 @bp.get("/calendriers/<cle>.ics")
 def calendar_feed(cle: str):
     from urllib.parse import urlsplit
-
-    from flask import make_response
 
     from app.accounts import calendar
     from app.models import utcnow

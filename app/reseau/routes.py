@@ -117,7 +117,7 @@ def publier(token: str):
             "montrer_commune": True,
         }
     preview = {
-        "usage": service.usage_label(content, site.answer_map().get("usage")),
+        "usage": _usage_preview(content, service.site_usages(site)),
         "phase": {p.id: p.title for p in content.catalogs.phases}.get(
             service.phase_reached(site, content.catalogs)
         ),
@@ -216,11 +216,12 @@ def _published_or_404(public_id: str) -> ProjetInspirant:
     return projet
 
 
-def _render_page(projet: ProjetInspirant, values=None, errors=None, status: int = 200):
+def _render_page(projet: ProjetInspirant, values=None, errors=None, status: int = 200, sent=False):
     return (
         render_template(
             "reseau/page.html",
             p=projet,
+            sent=sent,
             facts=_facts(projet),
             reported=projet.public_id in session.get(REPORTS_KEY, []),
             contact_state=contact.availability(projet),
@@ -246,7 +247,7 @@ def page(public_id: str):
     from app.ressources.routes import _event
 
     _event(EventType.PROJECT_VIEWED, {"id": projet.public_id})
-    return _render_page(projet)
+    return _render_page(projet, sent=request.args.get("message") == "envoye")
 
 
 @bp.post("/projets-inspirants/<public_id>/avis")
@@ -270,14 +271,11 @@ def contact_owner(public_id: str):
     projet = _published_or_404(public_id)
     if contact.availability(projet) != "ouvert":
         return _render_page(projet, status=403)
-    sent = redirect(url_for("reseau.page", public_id=public_id) + "#contact", code=303)
-    thanks = (
-        "Merci, votre message a été transmis à l'équipe du service. Après relecture, elle le fera "
-        "suivre au porteur du projet, qui pourra vous répondre à l'adresse que vous avez indiquée."
-    )
+    # The thanks are shown in the contact section itself, where the browser lands (#contact):
+    # a banner at the top of the page would stay out of sight.
+    sent = redirect(url_for("reseau.page", public_id=public_id, message="envoye") + "#contact", code=303)
     if contact.is_bot(request.form):
         current_app.logger.info("reseau: contact form honeypot filled (project %s)", projet.id)
-        flash(thanks, "success")
         return sent
     values, errors = contact.validate(request.form)
     if errors:
@@ -286,7 +284,6 @@ def contact_owner(public_id: str):
     message = contact.submit(projet, values)
     db.session.commit()
     current_app.logger.info("reseau: message %s waits for moderation (project %s)", message.id, projet.id)
-    flash(thanks, "success")
     return sent
 
 
@@ -303,6 +300,19 @@ def signaler(public_id: str):
         current_app.logger.info("reseau: project %s reported", projet.id)
     flash("Merci, votre signalement a été transmis à l'équipe du service, qui relira ce projet.")
     return redirect(url_for("reseau.page", public_id=public_id), code=303)
+
+
+def _usage_preview(content, usages: list[str]) -> str | None:
+    """What « L'usage prévu » will publish: the first use chosen, saying so when there are more."""
+    if not usages:
+        return None
+    label = service.usage_label(content, usages[0])
+    return f"{label} (le premier des {len(usages)} usages indiqués)" if len(usages) > 1 else label
+
+
+@bp.app_template_global("site_usages")
+def site_usages(site) -> list[str]:
+    return service.site_usages(site)
 
 
 @bp.app_template_global("projets_comparables")

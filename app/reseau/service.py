@@ -16,9 +16,20 @@ MAX_COMPARABLES = 3
 
 def usage_label(content, value) -> str | None:
     info = content.vocabulary.get(("question", "usage"))
+    if isinstance(value, list):  # the site's own answer: several uses may be chosen
+        labels = [usage_label(content, v) for v in value]
+        return ", ".join(label for label in labels if label) or None
     if value in (None, "", "inconnu"):
         return None
     return (info.choices.get(value) if info else None) or str(value)
+
+
+def site_usages(site: Site) -> list[str]:
+    """The intended uses answered for the site. « usage » is a multiple-choice question (a list),
+    older or imported answers may hold one value; unknown and empty answers are dropped."""
+    value = site.answer_map().get("usage")
+    values = value if isinstance(value, list) else [value]
+    return [str(v) for v in values if v not in (None, "", "inconnu")]
 
 
 def phase_reached(site: Site, catalogs) -> str | None:
@@ -64,9 +75,10 @@ def publish(site: Site, content, values: dict) -> ProjetInspirant:
     projet = ProjetInspirant.query.filter_by(site_id=site.id).first() or ProjetInspirant(site_id=site.id)
     for key in TEXT_LIMITS:
         setattr(projet, key, values[key])
-    projet.usage = site.answer_map().get("usage") if values["montrer_usage"] else None
-    if projet.usage in ("", "inconnu"):
-        projet.usage = None
+    # One use per published project (its list filter and the comparables match on it): the
+    # first one the owner chose, as ordered in the questionnaire.
+    usages = site_usages(site)
+    projet.usage = usages[0] if values["montrer_usage"] and usages else None
     projet.phase = phase_reached(site, content.catalogs) if values["montrer_phase"] else None
     projet.surface_m2 = site_surface(site) if values["montrer_surface"] else None
     shown = values["montrer_commune"]
@@ -122,14 +134,14 @@ def _ha(m2: float) -> str:
 def comparables(site: Site, content, limit: int = MAX_COMPARABLES) -> list[Comparable]:
     """Published projects with the same intended use and a similar size (when both are known),
     nearest first (same commune, département, région, then elsewhere), with the reasons."""
-    usage = site.answer_map().get("usage")
-    if usage in (None, "", "inconnu"):
+    usages = site_usages(site)
+    if not usages:
         return []
     surface = site_surface(site)
-    label = usage_label(content, usage)
     out = []
-    for p in published().filter(ProjetInspirant.usage == usage, ProjetInspirant.site_id != site.id):
-        reasons = [f"même usage : {label.lower() if label else usage}"]
+    for p in published().filter(ProjetInspirant.usage.in_(usages), ProjetInspirant.site_id != site.id):
+        label = usage_label(content, p.usage)
+        reasons = [f"même usage : {label.lower() if label else p.usage}"]
         size_gap = 0.0
         if surface and p.surface_m2:
             ratio = max(surface, p.surface_m2) / min(surface, p.surface_m2)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
 
+from app.accounts import service as accounts
 from app.accounts.permissions import is_attached
 from app.events import EventType, record
 from app.extensions import db
@@ -25,6 +27,13 @@ def start():
     site = Site()
     db.session.add(site)
     record(EventType.SITE_CREATED, site)
+    if current_user.is_authenticated:
+        # started from an account: the site is theirs at once, and in « Mes sites »
+        accounts.attach(site, current_user)
+        accounts.log(site, current_user, "rattachement", "a créé le site et l'a rattaché à son compte")
+        db.session.commit()
+        flash("Votre site est créé et rattaché à votre compte : retrouvez-le dans « Mes sites ».", "success")
+        return redirect(location_url(site.token), code=303)
     db.session.commit()
     flash(
         "Votre site est créé. Sans compte, son lien personnel est la seule façon de le retrouver : "

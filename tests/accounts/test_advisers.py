@@ -83,9 +83,13 @@ def test_comments_go_both_ways(app, client, smtp):
     login(adviser, smtp, "agent@cerema.fr")
     assert adviser.post(f"/conseiller/sites/{site.id}", data={"commentaire": ""}).status_code == 422
     adviser.post(f"/conseiller/sites/{site.id}", data={"commentaire": "Le fonds vert ouvre en mars."})
-    assert "Le fonds vert ouvre en mars." in html.unescape(client.get(f"/sites/{token}/acces").text)
+    owner_view = html.unescape(client.get(f"/sites/{token}/acces").text)
+    assert "Le fonds vert ouvre en mars." in owner_view
+    assert "agent@cerema.fr (DDT)</strong>" in owner_view  # the commune sees which organisation wrote
     client.post(f"/sites/{token}/commentaires", data={"commentaire": "Merci, nous candidatons."})
-    assert "Merci, nous candidatons." in adviser.get(f"/conseiller/sites/{site.id}").text
+    adviser_view = html.unescape(adviser.get(f"/conseiller/sites/{site.id}").text)
+    assert "Merci, nous candidatons." in adviser_view
+    assert "<strong>maire@commune.fr</strong>" in adviser_view  # a member: no organisation added
 
 
 def test_who_is_not_an_adviser_gets_nothing(app, client, smtp):

@@ -144,3 +144,30 @@ def test_the_global_switch_leaves_other_owners_alone(app, client, smtp, runner):
     before = len(smtp.messages)
     assert "1 rappel(s)" in runner.invoke(args=["reminders", "send"]).output
     assert [m["to"] for m in smtp.messages[before:]] == [["adjoint@commune.fr"]]
+
+
+def test_the_reminder_says_what_its_date_is(app, client, smtp, runner):
+    """The deadline line reads « Calendrier : … », as on the site's page, not a bare phrase."""
+    from app.engine.plan import DeadlineKind, next_actions
+    from app.parcours.service import compute_for_site
+
+    login(client, smtp, "maire@commune.fr")
+    token = new_site(client)
+    client.post(f"/sites/{token}/rattacher")
+    site = Site.query.filter_by(token=token).one()
+    site.commune_code, site.epci_code, site.departement_code, site.region_code = (
+        "62528",
+        "246200364",
+        "62",
+        "32",
+    )
+    db.session.commit()
+    path, _ = compute_for_site(site)
+    action = next_actions(path, {}, n=1)[0]
+    _age_everything(5)
+    assert "1 rappel(s)" in runner.invoke(args=["reminders", "send"]).output
+    body = smtp.last("maire@commune.fr")["body"]
+    assert f"Prochaine action : {action.step.step.title}." in body
+    if action.deadline.kind != DeadlineKind.NONE:
+        assert f"Calendrier : {action.deadline.label}." in body.splitlines()
+    assert not re.search(r"^Date ", body, re.M)

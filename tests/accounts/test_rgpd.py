@@ -71,8 +71,12 @@ def test_deleting_an_account_removes_personal_data_and_its_own_sites(app, client
     login(paul, smtp, "paul@epci.fr", next_url=path)
     paul.post(path)
 
-    assert client.post("/compte/supprimer", data={}).status_code == 303
+    unconfirmed = client.post("/compte/supprimer", data={})
     assert Account.query.filter_by(email="marie@commune.fr").count() == 1  # not confirmed
+    # the page comes back with the message next to the box, not as a banner far above it
+    assert unconfirmed.status_code == 422
+    assert 'id="confirmation-erreur"' in unconfirmed.text and 'aria-invalid="true"' in unconfirmed.text
+    assert "Cochez la case pour confirmer la suppression de votre compte." in unconfirmed.text
     assert client.post("/compte/supprimer", data={"confirmation": "oui"}).status_code == 303
     db.session.expire_all()
     assert Account.query.filter_by(email="marie@commune.fr").count() == 0

@@ -93,7 +93,7 @@ def test_the_read_only_pages_show_the_path_and_nothing_that_writes(app, client, 
     assert parcours.status_code == 200 and "Les étapes par phase" in parcours.text
     assert html.escape(step.title, quote=False) in parcours.text or step.title in html.unescape(parcours.text)
     assert f'href="{path}/parcours/etapes/{step.id}"' in parcours.text
-    assert "Devis demandé" in parcours.text
+    assert "Devis demandé" in parcours.text and "Les prochaines actions du site" in parcours.text
     _no_write_in(parcours.text, token)
 
     detail = reader.get(f"{path}/parcours/etapes/{step.id}")
@@ -104,6 +104,7 @@ def test_the_read_only_pages_show_the_path_and_nothing_that_writes(app, client, 
         text = html.unescape(page.text)
         assert "owner@commune.fr" not in text and "Marie Curie" not in text  # nobody named
         assert "Journal des actions" not in text and "Personnes qui ont accès" not in text
+        assert "Vos prochaines actions" not in text  # the reader is not the site's team
         assert page.headers["Cache-Control"] == "no-store"
         assert "noindex" in page.headers["X-Robots-Tag"]
         assert page.headers["Referrer-Policy"] == "no-referrer"

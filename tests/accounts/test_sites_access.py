@@ -33,6 +33,19 @@ def test_regenerating_the_link_revokes_the_old_one(client):
     assert f"/sites/{new}" in html.unescape(page.text)  # the new link is shown once
 
 
+def test_a_site_started_while_logged_in_is_the_accounts_at_once(client, smtp):
+    login(client, smtp, "maire@commune.fr")
+    token = new_site(client)
+    member = SiteMember.query.one()
+    assert member.role == "proprietaire" and member.account.email == "maire@commune.fr"
+    assert Site.query.one().token == token
+    assert f"/sites/{token}" in client.get("/mes-sites").text
+    stranger = client.application.test_client()  # the link alone no longer opens it
+    assert stranger.get(f"/sites/{token}").status_code == 302
+    log = SiteActivity.query.one()
+    assert log.kind == "rattachement" and "maire@commune.fr" not in log.text
+
+
 def test_attaching_needs_a_login_then_makes_the_account_owner(client, smtp):
     token = new_site(client)
     response = client.post(f"/sites/{token}/rattacher")

@@ -201,3 +201,34 @@ def test_path_page_lists_comparables_and_follows_publications(client, runner, ap
     owner.post(f"/sites/{other.site.token}/projet-inspirant", data={"action": "retirer"})
     assert "Une filature devenue logements" not in section()
     assert cache.misses == 3
+
+
+def test_a_site_with_several_uses_can_publish_and_find_comparables(client, runner, app):
+    """« usage » is a multiple-choice question: its answer is a list. The publication page used
+    to fail on it (500); now the first use chosen is published and any shared use is comparable."""
+    site = make_site("Filature aux deux usages", usage=["habitat", "renaturation"])
+    form = client.get(f"/sites/{site.token}/projet-inspirant")
+    assert form.status_code == 200
+    assert "Logements (le premier des 2 usages indiqués)" in form.get_data(as_text=True)
+    projet = published(client, runner, site)
+    assert projet.usage == "habitat"
+    # once published, the owner is warned that an update hides the page until it is reviewed again
+    again = client.get(f"/sites/{site.token}/projet-inspirant").get_data(as_text=True)
+    assert "en attendant, la page du projet n'est plus visible" in again
+
+    parc = make_site("Le parc", usage=["aménagement d'espace public", "renaturation"], commune="62041")
+    other = published(app.test_client(), runner, make_site("Voisin", usage=["renaturation"], commune="62041"))
+    shown = client.get(f"/sites/{parc.token}/parcours").get_data(as_text=True)
+    section = shown.split('id="comparables-titre"')[1].split("</section>")[0]
+    assert (
+        f"/projets-inspirants/{other.public_id}" in section and "même usage : renaturation" in section.lower()
+    )
+    assert f"/projets-inspirants/{projet.public_id}" not in section  # habitat only: not the same use
+
+    unknown = make_site("Sans usage", usage=[])
+    section = (
+        client.get(f"/sites/{unknown.token}/parcours")
+        .get_data(as_text=True)
+        .split('id="comparables-titre"')[1]
+    )
+    assert "Indiquez dans le questionnaire l'usage que vous envisagez" in section.split("</section>")[0]
