@@ -23,9 +23,11 @@ import click
 import yaml
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from app.accounts.models import SiteActivity
 from app.accounts.service import normalize_email
+from app.extensions import db
 from app.models import Site
 
 SHARE_KIND = "partage"
@@ -92,14 +94,31 @@ def in_territory(site: Site, entry: dict) -> bool:
     )
 
 
-def shared_sites(entry: dict) -> list[Site]:
-    """The sites of the adviser's territories shared with advisers, newest first."""
-    query = Site.query.filter(
-        Site.departement_code.in_(entry["departements"] or {"-"})
-        | Site.epci_code.in_(entry["epci"] or {"-"})
-        | Site.commune_code.in_(entry["communes"] or {"-"})
-    ).filter(Site.is_demo.is_(False))
-    return [site for site in query.order_by(Site.updated_at.desc()) if is_shared(site)]
+def shared_sites(entry: dict, *options) -> list[Site]:
+    """The sites of the adviser's territories shared with advisers, newest first; ``options``
+    are loader options of the sites (e.g. their answers). One query for the sites and their
+    latest « partage » line (a correlated subquery), whatever their number."""
+    latest_share = (
+        select(SiteActivity.id)
+        .where(SiteActivity.site_id == Site.id, SiteActivity.kind == SHARE_KIND)
+        .order_by(SiteActivity.created_at.desc(), SiteActivity.id.desc())
+        .limit(1)
+        .correlate(Site)
+        .scalar_subquery()
+    )
+    query = (
+        db.session.query(Site, SiteActivity.data)
+        .join(SiteActivity, SiteActivity.id == latest_share)
+        .filter(
+            Site.departement_code.in_(entry["departements"] or {"-"})
+            | Site.epci_code.in_(entry["epci"] or {"-"})
+            | Site.commune_code.in_(entry["communes"] or {"-"})
+        )
+        .filter(Site.is_demo.is_(False))
+        .options(*options)
+        .order_by(Site.updated_at.desc())
+    )
+    return [site for site, data in query if (data or {}).get("actif")]
 
 
 def visible_to(site: Site | None, entry: dict | None) -> bool:

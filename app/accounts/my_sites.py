@@ -4,8 +4,12 @@ summary: phase reached, steps done), its next action and nearest date (the path 
 
 from __future__ import annotations
 
-from app.accounts.models import Account
-from app.accounts.reminders import last_activity
+from datetime import datetime
+
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import Account, SiteMember
+from app.accounts.reminders import last_activities, last_activity
 from app.engine.plan import DeadlineKind, next_actions
 from app.geo import get_commune
 from app.models import Site
@@ -13,7 +17,8 @@ from app.parcours.service import compute_for_site
 from app.portfolio_core.summary import summarise
 
 
-def line(site: Site, role: str) -> dict:
+def line(site: Site, role: str, updated: datetime | None = None) -> dict:
+    """The line of ``site``; ``updated`` is its :func:`last_activity` when already known."""
     path, _ = compute_for_site(site)
     progress = {p.step_id: p.status for p in site.steps}
     summary = summarise(path, progress, site.answer_map())
@@ -34,8 +39,18 @@ def line(site: Site, role: str) -> dict:
         "to_check": summary["to_check"],
         "steps": summary["steps"],
         "percent": round(100 * summary["done"] / summary["steps"]) if summary["steps"] else 0,
-        "updated": last_activity(site),
+        "updated": updated if updated is not None else last_activity(site),
     }
+
+
+WITH_TRACKING = (selectinload(Site.answers), selectinload(Site.steps))
+
+
+def lines_of(pairs: list[tuple[Site, str]]) -> list[dict]:
+    """The lines of many (site, role) pairs, the sites loaded with their answers and tracking
+    (:data:`WITH_TRACKING`): a fixed number of queries, whatever the number of sites."""
+    updated = last_activities([site for site, _ in pairs])
+    return [line(site, role, updated[site.id]) for site, role in pairs]
 
 
 def lines_for(
@@ -43,22 +58,27 @@ def lines_for(
 ) -> tuple[list[dict], list]:
     """(lines, phases of the account's sites) for ``account``; ``role``, ``phase`` (phase id
     reached) and ``text`` (in the name or the commune) filter."""
-    lines = [line(m.site, m.role) for m in account.memberships if not role or m.role == role]
-    phases = sorted({(item["phase"]["index"], item["phase"]["id"], item["phase"]["title"]) for item in lines})
+    memberships = (
+        SiteMember.query.filter_by(account_id=account.id)
+        .options(*(selectinload(SiteMember.site).options(option) for option in WITH_TRACKING))
+        .order_by(SiteMember.id)
+    )
+    items = lines_of([(m.site, m.role) for m in memberships if not role or m.role == role])
+    phases = sorted({(item["phase"]["index"], item["phase"]["id"], item["phase"]["title"]) for item in items})
     if phase:
-        lines = [item for item in lines if item["phase"]["id"] == phase]
+        items = [item for item in items if item["phase"]["id"] == phase]
     if text:
         needle = text.lower()
-        lines = [
+        items = [
             item
-            for item in lines
+            for item in items
             if needle in (item["site"].nom or "").lower()
             or needle in (getattr(item["commune"], "nom", "") or "").lower()
         ]
     if sort == "nom":
-        lines.sort(key=lambda item: ((item["site"].nom or "").lower(), item["site"].id))
+        items.sort(key=lambda item: ((item["site"].nom or "").lower(), item["site"].id))
     elif sort == "avancement":
-        lines.sort(key=lambda item: (-item["percent"], item["site"].id))
+        items.sort(key=lambda item: (-item["percent"], item["site"].id))
     else:
-        lines.sort(key=lambda item: item["updated"], reverse=True)
-    return lines, phases
+        items.sort(key=lambda item: item["updated"], reverse=True)
+    return items, phases

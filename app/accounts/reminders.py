@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import func
 
 from app.accounts.models import Account, SiteActivity, SiteMember
 from app.extensions import db
@@ -74,16 +75,35 @@ def subscribed(site: Site, account_id: int) -> bool:
 
 
 def last_activity(site: Site) -> datetime:
-    stamps = [site.updated_at]
-    stamps += [a.updated_at for a in site.answers if a.updated_at]
-    stamps += [s.updated_at for s in site.steps if s.updated_at]
     latest = (
         SiteActivity.query.filter(SiteActivity.site_id == site.id, SiteActivity.kind.notin_(QUIET_KINDS))
         .order_by(SiteActivity.created_at.desc())
         .first()
     )
-    if latest is not None:
-        stamps.append(latest.created_at)
+    return _latest(site, latest.created_at if latest is not None else None)
+
+
+def last_activities(sites: list[Site]) -> dict[int, datetime]:
+    """:func:`last_activity` of many sites (« Mes sites », the advisers' view): their action
+    logs read in one query per 500 sites instead of one per site."""
+    logged: dict[int, datetime] = {}
+    ids = [site.id for site in sites]
+    for start in range(0, len(ids), 500):
+        rows = (
+            db.session.query(SiteActivity.site_id, func.max(SiteActivity.created_at))
+            .filter(SiteActivity.site_id.in_(ids[start : start + 500]), SiteActivity.kind.notin_(QUIET_KINDS))
+            .group_by(SiteActivity.site_id)
+        )
+        logged.update({site_id: at for site_id, at in rows if at is not None})
+    return {site.id: _latest(site, logged.get(site.id)) for site in sites}
+
+
+def _latest(site: Site, logged: datetime | None) -> datetime:
+    """The latest of the site's own update, its answers', its steps' and ``logged`` (its
+    latest action-log line that is not a reminder)."""
+    stamps = [site.updated_at, logged]
+    stamps += [a.updated_at for a in site.answers if a.updated_at]
+    stamps += [s.updated_at for s in site.steps if s.updated_at]
     return max(s for s in stamps if s is not None)
 
 

@@ -790,11 +790,11 @@ def _adviser_or_abort():
 
 @bp.get("/conseiller")
 def adviser_view():
-    from app.accounts.my_sites import line
+    from app.accounts.my_sites import WITH_TRACKING, lines_of
     from app.maps import adviser_points
 
     entry = _adviser_or_abort()
-    lines = [line(site, "") for site in advisers.shared_sites(entry)]
+    lines = lines_of([(site, "") for site in advisers.shared_sites(entry, *WITH_TRACKING)])
     points, missing = adviser_points(lines)
     return render_template(
         "accounts/conseiller.html", entry=entry, lines=lines, points=points, missing=missing
