@@ -55,24 +55,19 @@ def render_site(site: Site, read_only=None):
     facts = site_facts(site, questionnaire)
     commune = get_commune(site.commune_code) if site.commune_code else None
     summary, _ = summary_for(site)
+    shown = {
+        "site": site,
+        "commune": commune,
+        "progress": progress_of(site, questionnaire, facts),
+        "summary": summary,
+        "attached": is_attached(site),
+    }
     if read_only is not None:
-        return render_template(
-            "sites/show.html",
-            site=site,
-            commune=commune,
-            progress=progress_of(site, questionnaire, facts),
-            summary=summary,
-            attached=is_attached(site),
-            step_url=read_only.step,
-        )
+        return render_template("sites/show.html", **shown, step_url=read_only.step)
     token = site.token
     return render_template(
         "sites/show.html",
-        site=site,
-        commune=commune,
-        progress=progress_of(site, questionnaire, facts),
-        summary=summary,
-        attached=is_attached(site),
+        **shown,
         step_url=lambda step_id: url_for("parcours.step_page", token=token, step_id=step_id),
         site_url=public_url("sites.show", token=token),
         location_url=location_url(token),
