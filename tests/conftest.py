@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,23 @@ def database_url(tmp_path_factory):
     engine.dispose()
 
 
+def empty_database() -> None:
+    """Empty every table (children first), in the current app context, so that each test starts
+    from a clean database."""
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+def app_in_context(app):
+    """For an ``app`` fixture: ``yield from app_in_context(make_app(...))`` — the app inside its
+    context during the test, an empty database after it."""
+    with app.app_context():
+        yield app
+        empty_database()
+
+
 def make_app(database_url: str, **overrides):
     config = {
         "TESTING": True,
@@ -79,13 +97,7 @@ def _schema(database_url):
 @pytest.fixture
 def app(database_url, _schema):
     app = make_app(database_url)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        # Empty every table (children first) so each test starts from a clean database.
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+    yield from app_in_context(app)
 
 
 @pytest.fixture
@@ -113,21 +125,28 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def live_server(database_url, _schema):
-    """The app served over real HTTP on 127.0.0.1 (CSRF on, as in production)."""
+@contextmanager
+def serving(app):
+    """``app`` over real HTTP on 127.0.0.1 (a free port) while the block runs: gives its URL."""
     from werkzeug.serving import make_server
 
-    app = make_app(database_url, WTF_CSRF_ENABLED=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture
+def live_server(database_url, _schema):
+    """The app served over real HTTP on 127.0.0.1 (CSRF on, as in production)."""
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    with serving(app) as url:
+        yield url
     with app.app_context():
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_database()
 
 
 @pytest.fixture(scope="session")

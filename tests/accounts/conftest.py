@@ -9,8 +9,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from app.extensions import db
-from tests.conftest import make_app
+from tests.conftest import app_in_context, empty_database, make_app, serving
 
 
 class Mailbox:
@@ -66,12 +65,7 @@ def mail_config(smtp) -> dict:
 @pytest.fixture
 def app(database_url, _schema, smtp):
     app = make_app(database_url, **mail_config(smtp))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+    yield from app_in_context(app)
 
 
 def login(client, smtp, email: str, next_url: str | None = None):
@@ -118,21 +112,11 @@ def live_app(database_url, _schema, smtp, oidc_provider, advisers_file):
     )
     yield app
     with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_database()
 
 
 @pytest.fixture
 def live_server(live_app):
     """``live_app`` over real HTTP; replaces the suite's live server for this folder."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(live_app) as url:
+        yield url

@@ -12,7 +12,7 @@ from app.accounts.advisers import SHARE_KIND
 from app.accounts.models import Account, SiteActivity, SiteMember
 from app.extensions import db
 from app.models import Answer, Site, StepProgress
-from tests.conftest import make_app
+from tests.conftest import app_in_context, make_app
 
 from .conftest import mail_config
 
@@ -29,12 +29,7 @@ def app(database_url, _schema, smtp, tmp_path):
     app = make_app(
         database_url, ADVISERS_FILE=str(advisers), ADVISERS_REQUIRE_PROCONNECT=False, **mail_config(smtp)
     )
-    with app.app_context():
-        yield app
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+    yield from app_in_context(app)
 
 
 def _add_sites(owner: Account, first: int, count: int, shares=(True,)) -> None:

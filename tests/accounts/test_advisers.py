@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Site
-from tests.conftest import make_app
+from tests.conftest import app_in_context, empty_database, make_app
 
 from .conftest import login, mail_config, new_site
 
@@ -22,12 +22,7 @@ def app(database_url, _schema, smtp, tmp_path):
         ADVISERS_REQUIRE_PROCONNECT=False,
         **mail_config(smtp),
     )
-    with app.app_context():
-        yield app
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+    yield from app_in_context(app)
 
 
 def _adviser(app, email, *args):
@@ -106,10 +101,7 @@ def test_the_adviser_view_asks_for_proconnect(database_url, _schema, smtp, tmp_p
         login(client, smtp, "agent@ddt-62.gouv.fr")  # by e-mail code, not ProConnect
         response = client.get("/conseiller")
         assert response.status_code == 302 and "/connexion" in response.location
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_database()
 
 
 def test_cli_lists_and_removes_advisers(app):

@@ -9,8 +9,7 @@ import httpx
 import pytest
 
 from app.accounts.models import Account
-from app.extensions import db
-from tests.conftest import make_app
+from tests.conftest import app_in_context, make_app
 
 from .conftest import new_site
 
@@ -30,12 +29,7 @@ def proconnect_app(database_url, _schema, provider, tmp_path):
         PROCONNECT_CLIENT_SECRET="secret",
         PUBLIC_URL="http://localhost",
     )
-    with app.app_context():
-        yield app
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+    yield from app_in_context(app)
 
 
 def _user(provider, sub, **claims):

@@ -11,8 +11,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from app.accounts.models import Account
-from app.extensions import db
-from tests.conftest import make_app
+from tests.conftest import app_in_context, make_app
 
 KEY = RSAKey.generate_key(2048, parameters={"kid": "k1", "use": "sig", "alg": "RS256"})
 OTHER_KEY = RSAKey.generate_key(2048, parameters={"kid": "k1", "use": "sig", "alg": "RS256"})
@@ -46,12 +45,7 @@ def app_(database_url, _schema, provider):
         PROCONNECT_CLIENT_SECRET="s",
         PUBLIC_URL="http://localhost",
     )
-    with app.app_context():
-        yield app
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+    yield from app_in_context(app)
 
 
 def _sign(claims, key=KEY):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import struct
-import threading
 import weakref
 import zlib
 
@@ -15,8 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.clients import clear_caches
-from app.extensions import db
-from tests.conftest import make_app
+from tests.conftest import empty_database, make_app, serving
 
 
 def _png(width: int = 8, height: int = 8, rgb=(230, 230, 210)) -> bytes:
@@ -101,7 +99,6 @@ def cadastre(app, httpserver):
 def map_server(database_url, _schema, httpserver):
     """The app over real HTTP with its basemap, parcel overlay and API Carto on the local test
     server (as the IGN Géoplateforme and API Carto would be in production)."""
-    from werkzeug.serving import make_server
 
     clear_caches()
     tiles = serve_tiles(httpserver)
@@ -120,19 +117,10 @@ def map_server(database_url, _schema, httpserver):
         ENRICHMENT_RETRIES=0,
         ENRICHMENT_TIMEOUT=1,
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {
-        "url": f"http://127.0.0.1:{server.server_port}",
-        "app": app,
-        "tiles": httpserver.url_for("/tuiles"),
-    }
-    server.shutdown()
+    with serving(app) as url:
+        yield {"url": url, "app": app, "tiles": httpserver.url_for("/tuiles")}
     with app.app_context():
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_database()
 
 
 # Tests here build extra apps (production settings, rate limits, a live server), each with its

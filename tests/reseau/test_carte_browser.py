@@ -6,13 +6,11 @@ filter the map, axe-core without a serious violation."""
 from __future__ import annotations
 
 import base64
-import threading
 
 import pytest
 
 from app.config import IGN_ATTRIBUTION, IGN_PLAN_URL
-from app.extensions import db
-from tests.conftest import make_app, run_axe, save_screenshot
+from tests.conftest import empty_database, make_app, run_axe, save_screenshot, serving
 
 from .test_carte import publish
 
@@ -27,20 +25,13 @@ TILE = base64.b64decode(
 @pytest.fixture
 def live_server(database_url, _schema):
     """The suite's live server, with the IGN basemap configured as in production."""
-    from werkzeug.serving import make_server
-
     app = make_app(
         database_url, WTF_CSRF_ENABLED=True, MAP_TILES_URL=IGN_PLAN_URL, MAP_TILES_ATTRIBUTION=IGN_ATTRIBUTION
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(app) as url:
+        yield url
     with app.app_context():
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_database()
 
 
 def test_the_map_of_projects(app, page, browser):

@@ -19,7 +19,7 @@ from app.reseau import service
 from app.reseau.cli import moderation
 from app.reseau.models import MessageContact, ProjetInspirant
 from tests.accounts.conftest import login, mail_config, smtp  # noqa: F401 (fixture)
-from tests.conftest import make_app
+from tests.conftest import app_in_context, empty_database, make_app
 from tests.reseau.test_projets_inspirants import make_site
 
 OWNER = "maire@commune-exemple.fr"
@@ -35,12 +35,7 @@ MESSAGE = {
 @pytest.fixture
 def app(database_url, _schema, smtp):  # noqa: F811
     app = make_app(database_url, **mail_config(smtp))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+    yield from app_in_context(app)
 
 
 def project(owner: str | None = OWNER, statut: str = "publie", **site) -> ProjetInspirant:
@@ -268,9 +263,7 @@ def test_contact_form_is_rate_limited(database_url, _schema, smtp):  # noqa: F81
         assert codes == [400, 400, 429]
     finally:
         with limited.app_context():
-            for table in reversed(db.metadata.sorted_tables):
-                db.session.execute(table.delete())
-            db.session.commit()
+            empty_database()
 
 
 def test_deleting_the_site_deletes_its_project_and_the_messages_to_it(client):

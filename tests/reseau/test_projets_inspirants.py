@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Answer, Site, StepProgress
 from app.reseau.cli import moderation
 from app.reseau.models import ProjetInspirant
+from tests.conftest import empty_database
 
 FORM = {
     "titre": "Une ancienne filature devenue logements",
@@ -132,9 +133,7 @@ def test_publishing_is_rate_limited(database_url, _schema):
     ]
     assert codes == [400, 400, 429]
     with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+        empty_database()
 
 
 def test_project_views_feed_the_stats_evaluation(client, runner, app):
